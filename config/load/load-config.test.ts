@@ -1,0 +1,296 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigFixture, sampleConfigDir } from '../../test/helpers/config-fixture.ts';
+import { ConfigError, type ConfigIssue } from './issues.ts';
+import { loadConfig } from './load-config.ts';
+
+const MAIN = 'equipment/330302A001.yaml';
+
+function issuesOf(dir: string): readonly ConfigIssue[] {
+  try {
+    loadConfig(dir);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+/** Index of the equipment item with `id` in a parsed equipment file. */
+function equipmentIndex(fixture: ConfigFixture, file: string, id: string): number {
+  let index = -1;
+  fixture.edit(file, (document) => {
+    const items = document.toJS().equipment as { id: string }[];
+    index = items.findIndex((item) => item.id === id);
+  });
+  if (index < 0) throw new Error(`sample has no equipment ${id}`);
+  return index;
+}
+
+describe('the sample configuration', () => {
+  it('loads and resolves every point with a binding and a canonical unit', () => {
+    const model = loadConfig(sampleConfigDir);
+    expect(model.buildings.size).toBe(5);
+    expect(model.vendors.size).toBe(5);
+    expect(model.contracts.size).toBe(5);
+    const meters = [...model.equipment.values()].filter((e) => e.class === 'electricity_meter');
+    expect(meters.length).toBeGreaterThanOrEqual(55);
+    const filterDp = model.points.get('MB-AHU-01.filter_dp');
+    expect(filterDp?.unit).toBe('Pa');
+    expect(filterDp?.canonicalUnit).toBe('kPa');
+    expect(filterDp?.binding).toEqual({
+      kind: 'opcua',
+      endpoint: 'bms-main',
+      nodeId: 'ns=1;s=MB-AHU-01.FilterDp',
+    });
+    const incomer = model.points.get('MB-EM-01000.energy');
+    expect(incomer?.binding).toEqual({
+      kind: 'mqtt',
+      broker: 'embedded',
+      topic: 'devices/mb-em-01000/points/energy',
+    });
+    expect(model.revision).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives the same revision for the same content and a new one after a change', () => {
+    const fixture = new ConfigFixture();
+    try {
+      expect(loadConfig(fixture.dir).revision).toBe(loadConfig(sampleConfigDir).revision);
+      fixture.edit('organisation.yaml', (d) => d.setIn(['sites', 0, 'buildings', 0, 'occupants'], 1234));
+      expect(loadConfig(fixture.dir).revision).not.toBe(loadConfig(sampleConfigDir).revision);
+    } finally {
+      fixture.dispose();
+    }
+  });
+});
+
+describe('a broken configuration is refused with file and path', () => {
+  let fixture: ConfigFixture;
+  beforeEach(() => {
+    fixture = new ConfigFixture();
+  });
+  afterEach(() => fixture.dispose());
+
+  it('reports YAML syntax errors with line and column', () => {
+    fixture.write('vendors.yaml', 'vendors:\n  - id: a\n   name: broken indentation\n');
+    const issues = issuesOf(fixture.dir);
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        file: expect.stringMatching(/vendors\.yaml$/),
+        path: expect.stringMatching(/^\(line 3, column \d+\)$/),
+      }),
+    );
+  });
+
+  it('names an unknown property', () => {
+    fixture.edit('organisation.yaml', (d) => d.setIn(['sites', 0, 'buildings', 1, 'colour'], 'red'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/organisation\.yaml$/),
+      path: 'sites[0].buildings[1].colour',
+      message: 'is not a known property',
+    });
+  });
+
+  it('rejects a malformed 10-character building code', () => {
+    fixture.edit('organisation.yaml', (d) => d.setIn(['sites', 0, 'buildings', 1, 'code'], '33030A0002'));
+    expect(issuesOf(fixture.dir)).toContainEqual(
+      expect.objectContaining({
+        file: expect.stringMatching(/organisation\.yaml$/),
+        path: 'sites[0].buildings[1].code',
+      }),
+    );
+  });
+
+  it('rejects a duplicate building code', () => {
+    fixture.edit('organisation.yaml', (d) => d.setIn(['sites', 0, 'buildings', 1, 'code'], '330302A001'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/organisation\.yaml$/),
+      path: 'sites[0].buildings[1].code',
+      message: 'duplicate building code 330302A001',
+    });
+  });
+
+  it('rejects an equipment file for an unknown building', () => {
+    fixture.edit(MAIN, (d) => d.set('building', '330302A099'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/330302A001\.yaml$/),
+      path: 'building',
+      message: 'unknown building 330302A099',
+    });
+  });
+
+  it('rejects a duplicate point id on one piece of equipment', () => {
+    const index = equipmentIndex(fixture, MAIN, 'MB-AHU-01');
+    fixture.edit(MAIN, (d) =>
+      d.setIn(
+        ['equipment', index, 'points'],
+        [
+          { key: 'supply_air_temp', intervalS: 30 },
+          { key: 'supply_air_temp', intervalS: 10 },
+        ],
+      ),
+    );
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/330302A001\.yaml$/),
+      path: `equipment[${index}].points[1].key`,
+      message: 'duplicate point id MB-AHU-01.supply_air_temp',
+    });
+  });
+
+  it('rejects a duplicate equipment id across files', () => {
+    const index = equipmentIndex(fixture, 'equipment/330302A002.yaml', 'AA-AHU-01');
+    fixture.edit('equipment/330302A002.yaml', (d) => d.setIn(['equipment', index, 'id'], 'MB-AHU-01'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/330302A002\.yaml$/),
+      path: `equipment[${index}].id`,
+      message: 'duplicate equipment id MB-AHU-01',
+    });
+  });
+
+  it('rejects a meter parent cycle', () => {
+    const incomer = equipmentIndex(fixture, MAIN, 'MB-EM-01000');
+    fixture.edit(MAIN, (d) => d.setIn(['equipment', incomer, 'parent'], 'MB-EM-01A00'));
+    const issues = issuesOf(fixture.dir);
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        file: expect.stringMatching(/330302A001\.yaml$/),
+        path: expect.stringMatching(/^equipment\[\d+\]\.parent$/),
+        message: expect.stringContaining('meter parent cycle'),
+      }),
+    );
+    expect(issues.filter((issue) => issue.message.includes('cycle'))).toHaveLength(1);
+  });
+
+  it('rejects a parent meter in another building', () => {
+    const index = equipmentIndex(fixture, 'equipment/330302A002.yaml', 'AA-EM-01000');
+    fixture.edit('equipment/330302A002.yaml', (d) => d.setIn(['equipment', index, 'parent'], 'MB-EM-01000'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/330302A002\.yaml$/),
+      path: `equipment[${index}].parent`,
+      message: 'parent MB-EM-01000 is in building 330302A001, not 330302A002',
+    });
+  });
+
+  it('rejects an unknown unit', () => {
+    fixture.edit('point-templates.yaml', (d) => d.setIn(['classes', 'ahu', 'points', 0, 'unit'], 'furlongs'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/point-templates\.yaml$/),
+      path: 'classes.ahu.points[0].unit',
+      message: 'unknown unit furlongs',
+    });
+  });
+
+  it('rejects a unit of another quantity', () => {
+    fixture.edit('point-templates.yaml', (d) => d.setIn(['classes', 'ahu', 'points', 0, 'unit'], 'kWh'));
+    expect(issuesOf(fixture.dir)).toContainEqual(
+      expect.objectContaining({
+        path: 'classes.ahu.points[0].unit',
+        message: expect.stringContaining('measures energy'),
+      }),
+    );
+  });
+
+  it('rejects contract scopes that overlap for the same building and category', () => {
+    fixture.edit('contracts.yaml', (d) => {
+      const contracts = d.toJS().contracts as { scope: { categories: string[] } }[];
+      const security = contracts.findIndex((c) => c.scope.categories.includes('security'));
+      const lifts = contracts.findIndex((c) => c.scope.categories.includes('lift_maintenance'));
+      d.setIn(['contracts', lifts, 'scope', 'categories'], ['lift_maintenance', 'security']);
+      expect(security).not.toBe(lifts);
+    });
+    const issues = issuesOf(fixture.dir);
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        file: expect.stringMatching(/contracts\.yaml$/),
+        path: expect.stringMatching(/^contracts\[\d+\]\.scope$/),
+        message: expect.stringMatching(/^overlaps contract .+: both cover security in building 330302A00\d/),
+      }),
+    );
+  });
+
+  it('rejects a unified social credit code with a wrong check digit', () => {
+    fixture.edit('vendors.yaml', (d) => {
+      const code = String(d.getIn(['vendors', 0, 'creditCode']));
+      const last = code.at(-1) === '0' ? '1' : '0';
+      d.setIn(['vendors', 0, 'creditCode'], code.slice(0, 17) + last);
+    });
+    expect(issuesOf(fixture.dir)).toContainEqual(
+      expect.objectContaining({
+        file: expect.stringMatching(/vendors\.yaml$/),
+        path: 'vendors[0].creditCode',
+        message: expect.stringContaining('check digit'),
+      }),
+    );
+  });
+
+  it('rejects a contract with an unknown vendor and a missing SLA severity', () => {
+    fixture.edit('contracts.yaml', (d) => {
+      d.setIn(['contracts', 0, 'vendor'], 'nobody');
+      d.deleteIn(['contracts', 0, 'sla', 'critical']);
+    });
+    const issues = issuesOf(fixture.dir);
+    // The schema error is reported; the reference check waits until the file is well-formed.
+    expect(issues).toContainEqual({
+      file: expect.stringMatching(/contracts\.yaml$/),
+      path: 'contracts[0].sla.critical',
+      message: 'is required',
+    });
+    fixture.edit('contracts.yaml', (d) =>
+      d.setIn(['contracts', 0, 'sla', 'critical'], d.getIn(['contracts', 0, 'sla', 'major'])),
+    );
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/contracts\.yaml$/),
+      path: 'contracts[0].vendor',
+      message: 'unknown vendor nobody',
+    });
+  });
+
+  it('rejects equipment in a zone of another building', () => {
+    const index = equipmentIndex(fixture, MAIN, 'MB-AHU-01');
+    fixture.edit(MAIN, (d) => d.setIn(['equipment', index, 'zone'], 'AA-F01'));
+    expect(issuesOf(fixture.dir)).toContainEqual(
+      expect.objectContaining({
+        path: `equipment[${index}].zone`,
+        message: expect.stringContaining('is not in building 330302A001'),
+      }),
+    );
+  });
+
+  it('rejects a contract term longer than three years', () => {
+    fixture.edit('contracts.yaml', (d) => d.setIn(['contracts', 0, 'term', 'end'], '2031-12-31'));
+    expect(issuesOf(fixture.dir)).toContainEqual(
+      expect.objectContaining({
+        path: 'contracts[0].term.end',
+        message: expect.stringContaining('longer than 3 years'),
+      }),
+    );
+  });
+
+  it('reports a missing file', () => {
+    fixture.remove('scoring.yaml');
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/scoring\.yaml$/),
+      path: '(file)',
+      message: 'required configuration file is missing',
+    });
+  });
+
+  it('lists every error at once, across files', () => {
+    fixture.edit('organisation.yaml', (d) => d.setIn(['sites', 0, 'buildings', 0, 'floorAreaM2'], -5));
+    fixture.edit('point-templates.yaml', (d) => d.setIn(['classes', 'lift', 'points', 0, 'unit'], 'parsecs'));
+    fixture.edit('vendors.yaml', (d) => d.setIn(['vendors', 1, 'creditCode'], 'NOT-A-CODE'));
+    const issues = issuesOf(fixture.dir);
+    const files = new Set(issues.map((issue) => issue.file.split('/').at(-1)));
+    expect(files).toEqual(new Set(['organisation.yaml', 'point-templates.yaml', 'vendors.yaml']));
+    const error = (() => {
+      try {
+        loadConfig(fixture.dir);
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.message.split('\n').slice(1)).toHaveLength(issues.length);
+    expect(error?.message).toMatch(
+      /organisation\.yaml: sites\[0\]\.buildings\[0\]\.floorAreaM2: must be > 0/,
+    );
+  });
+});

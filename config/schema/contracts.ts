@@ -1,0 +1,70 @@
+import Type, { type Static } from 'typebox';
+import { Fraction, Id, IsoDate, LocalizedText, SEVERITIES, ServiceCategory } from './common.ts';
+
+/** One severity's SLA: minutes to accept (接单), arrive on site (到场) and resolve, and which clock runs. */
+export const SlaTerms = Type.Object(
+  {
+    acceptMinutes: Type.Number({ exclusiveMinimum: 0 }),
+    arriveMinutes: Type.Number({ exclusiveMinimum: 0 }),
+    resolveMinutes: Type.Number({ exclusiveMinimum: 0 }),
+    /** `24x7` runs around the clock; `working_hours` only on the Chinese working calendar's hours. */
+    clock: Type.Enum(['24x7', 'working_hours']),
+  },
+  { additionalProperties: false },
+);
+
+export const SlaTable = Type.Object(
+  Object.fromEntries(SEVERITIES.map((severity) => [severity, SlaTerms])) as Record<
+    (typeof SEVERITIES)[number],
+    typeof SlaTerms
+  >,
+  { additionalProperties: false },
+);
+
+/** 合同能源管理 terms: the vendor guarantees savings against a baseline frozen at signing. */
+export const EnergyTerms = Type.Object(
+  {
+    savingsTarget: Fraction,
+    baselineStart: IsoDate,
+    baselineEnd: IsoDate,
+    tariffCnyPerKwh: Type.Number({ exclusiveMinimum: 0 }),
+    /** Vendor's share of savings beyond the target (shared savings). */
+    vendorShareOfSavings: Fraction,
+  },
+  { additionalProperties: false },
+);
+
+export const Contract = Type.Object(
+  {
+    id: Id,
+    vendor: Id,
+    /** 标段: the tendered lot this contract was awarded for. */
+    lot: LocalizedText,
+    scope: Type.Object(
+      {
+        buildings: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+        categories: Type.Array(ServiceCategory, { minItems: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    term: Type.Object({ start: IsoDate, end: IsoDate }, { additionalProperties: false }),
+    /** Contract price per year, in yuan. */
+    annualPriceCny: Type.Number({ exclusiveMinimum: 0 }),
+    /** 服务保证金: share of the price held back against the scores. */
+    depositShare: Fraction,
+    sla: SlaTable,
+    scoringScheme: Id,
+    /** Satisfaction rate (满意率) the vendor committed to; falling short triggers exit rules. */
+    committedSatisfaction: Fraction,
+    energy: Type.Optional(EnergyTerms),
+  },
+  { additionalProperties: false },
+);
+
+export const ContractsFile = Type.Object(
+  { contracts: Type.Array(Contract, { minItems: 1 }) },
+  { additionalProperties: false },
+);
+
+export type ContractsFile = Static<typeof ContractsFile>;
+export type Contract = Static<typeof Contract>;

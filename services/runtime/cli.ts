@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, formatIssue } from '../../config/load/issues.ts';
+import { loadConfig } from '../../config/load/load-config.ts';
+import type { SiteModel } from '../../config/load/model.ts';
+import { syncRegistry } from '../registry/sync.ts';
+import { systemClock } from './clock.ts';
+import { PostgresConnection } from './connections/postgres.ts';
+import { exitOnSignals, Lifecycle } from './lifecycle.ts';
+import { createLogger } from './logger.ts';
+import { migrate } from './migrations.ts';
+import { composeProcess, ROLES, type Role } from './roles.ts';
+import { readSettings, type Settings, SettingsError } from './settings.ts';
+
+/** sysexits(3) EX_CONFIG: the configuration is wrong; restarting will not help. */
+const EXIT_CONFIG = 78;
+const EXIT_USAGE = 64;
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+  .version;
+
+const USAGE = `steward ${version}: facility monitoring and vendor supervision
+
+usage:
+  steward <role> [--port N] [--host ADDR] [--config DIR] [--demo]
+      roles: gateway | workers | api | simulate | all (everything in one process)
+  steward migrate [--config DIR]       apply database migrations and sync the configuration
+  steward config check [--config DIR]  validate the configuration and print a summary
+  steward --version | --help
+
+environment: STEWARD_CONFIG_DIR, DATABASE_URL, REDIS_URL, TSDB_URL, STEWARD_HTTP_HOST,
+  STEWARD_HTTP_PORT, STEWARD_REDIS_PREFIX, LOG_LEVEL (see README, "Configuration reference")
+exit codes: 0 ok, 1 runtime failure, ${EXIT_USAGE} usage, ${EXIT_CONFIG} invalid configuration or settings`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+  if (values.help) return print(USAGE);
+  if (values.version) return print(version);
+
+  const [command, subcommand] = positionals;
+  let settings: Settings;
+  try {
+    settings = readSettings(
+      values.config ? { ...process.env, STEWARD_CONFIG_DIR: values.config } : process.env,
+    );
+  } catch (error) {
+    if (error instanceof SettingsError) return fail(error.message, EXIT_CONFIG);
+    throw error;
+  }
+
+  if (command === 'config' && subcommand === 'check') return configCheck(settings);
+  if (command === 'migrate') return migrateCommand(settings);
+  if (command && (ROLES as readonly string[]).includes(command)) {
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+      return fail(`--port must be an integer from 0 to 65535, got ${values.port}`, EXIT_USAGE);
+    }
+    return runRole(command as Role, settings, { port, host: values.host, demo: values.demo });
+  }
+  return fail(command ? `unknown command ${command}\n\n${USAGE}` : USAGE, EXIT_USAGE);
+}
+
+function loadOrReport(settings: Settings): SiteModel | number {
+  try {
+    return loadConfig(path.resolve(settings.STEWARD_CONFIG_DIR));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.issues.map(formatIssue).join('\n')}\n`);
+    return fail(`refusing to start: ${error.issues.length} configuration error(s)`, EXIT_CONFIG);
+  }
+}
+
+function configCheck(settings: Settings): number {
+  const model = loadOrReport(settings);
+  if (typeof model === 'number') return model;
+  const byClass = new Map<string, number>();
+  for (const item of model.equipment.values()) byClass.set(item.class, (byClass.get(item.class) ?? 0) + 1);
+  const lines = [
+    `configuration ${settings.STEWARD_CONFIG_DIR} is valid (revision ${model.revision.slice(0, 12)})`,
+    `  sites ${model.sites.length}, buildings ${model.buildings.size}, equipment ${model.equipment.size}, points ${model.points.size}`,
+    `  vendors ${model.vendors.size}, contracts ${model.contracts.size}, rules ${model.rules.length}, scoring schemes ${model.scoringSchemes.size}`,
+    ...[...byClass.entries()].sort().map(([name, count]) => `  ${name.padEnd(18)} ${count}`),
+  ];
+  return print(lines.join('\n'));
+}
+
+async function migrateCommand(settings: Settings): Promise<number> {
+  const model = loadOrReport(settings);
+  if (typeof model === 'number') return model;
+  const logger = createLogger(settings, 'migrate');
+  const postgres = new PostgresConnection(settings.DATABASE_URL, {
+    logger,
+    startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
+    clock: systemClock,
+  });
+  try {
+    await postgres.start();
+    const applied = await migrate(postgres.pool);
+    const summary = await syncRegistry(postgres.pool, model);
+    print(
+      [
+        applied.length === 0
+          ? 'schema is up to date'
+          : `applied ${applied.map((m) => `${m.owner}/${m.name}`).join(', ')}`,
+        `registry synced: ${summary.equipment} equipment, ${summary.points} points, ${summary.contracts} contracts (revision ${summary.revision.slice(0, 12)})`,
+      ].join('\n'),
+    );
+    return 0;
+  } finally {
+    await postgres.stop();
+  }
+}
+
+async function runRole(
+  role: Role,
+  settings: Settings,
+  options: { port: number | undefined; host: string | undefined; demo: boolean },
+): Promise<number> {
+  const model = loadOrReport(settings);
+  if (typeof model === 'number') return model;
+  const logger = createLogger(settings, role);
+  const composed = composeProcess({
+    role,
+    settings,
+    model,
+    logger,
+    clock: systemClock,
+    version,
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
+  const lifecycle = new Lifecycle(composed.components, logger);
+  exitOnSignals(lifecycle, logger, settings.STEWARD_SHUTDOWN_TIMEOUT_MS);
+  try {
+    await lifecycle.start();
+  } catch (error) {
+    return fail(`${role} failed to start: ${error instanceof Error ? error.message : String(error)}`, 1);
+  }
+  const url = `http://${options.host ?? settings.STEWARD_HTTP_HOST}:${composed.http.port}`;
+  logger.info({ url, points: model.points.size }, `${role} started`);
+  if (options.demo) {
+    print(
+      [
+        `steward ${role} is running (demo mode)`,
+        `  health   ${url}/health`,
+        `  metrics  ${url}/metrics`,
+        '  stop with Ctrl-C',
+      ].join('\n'),
+    );
+  }
+  // Keep running until a signal stops the lifecycle (exitOnSignals exits the process).
+  return new Promise<number>(() => undefined);
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+function fail(text: string, code: number): number {
+  process.stderr.write(`steward: ${text}\n`);
+  return code;
+}

@@ -1,0 +1,77 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
+import type { Clock } from './clock.ts';
+import type { Component, HealthCheck } from './component.ts';
+import { healthReport } from './health.ts';
+import type { Logger } from './logger.ts';
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly role: string;
+  readonly version: string;
+  readonly configRevision: string;
+  readonly checks: readonly HealthCheck[];
+  readonly metrics: Registry;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/**
+ * The process's one HTTP port: `GET /health` and `GET /metrics` for every role; the API role
+ * adds its routes to the same instance, so `all` serves everything on one port.
+ */
+export class HttpServer implements Component {
+  readonly name = 'http';
+  readonly app: FastifyInstance;
+  readonly #options: HttpServerOptions;
+  readonly #startedAtMs: number;
+
+  constructor(options: HttpServerOptions) {
+    this.#options = options;
+    this.#startedAtMs = options.clock.nowMs();
+    this.app = Fastify({
+      loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+      disableRequestLogging: true,
+    });
+    const { checks } = options;
+    new Gauge({
+      name: 'steward_dependency_up',
+      help: 'Whether a server this process depends on answers (1) or not (0), checked at scrape time',
+      labelNames: ['dependency'],
+      registers: [options.metrics],
+      async collect() {
+        const results = await Promise.all(checks.map(async (c) => [c.dependency, await c.check()] as const));
+        for (const [dependency, health] of results) this.set({ dependency }, health.status === 'up' ? 1 : 0);
+      },
+    });
+    this.app.get('/health', async (_request, reply) => {
+      const report = await healthReport(checks, {
+        role: options.role,
+        version: options.version,
+        configRevision: options.configRevision,
+        startedAtMs: this.#startedAtMs,
+        nowMs: options.clock.nowMs(),
+      });
+      return reply.code(report.status === 'up' ? 200 : 503).send(report);
+    });
+    this.app.get('/metrics', async (_request, reply) => {
+      const body = await options.metrics.metrics();
+      return reply.header('content-type', options.metrics.contentType).send(body);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.app.listen({ host: this.#options.host, port: this.#options.port });
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+  }
+
+  /** The bound port (useful when started on port 0). */
+  get port(): number {
+    const address = this.app.server.address();
+    return typeof address === 'object' && address ? address.port : this.#options.port;
+  }
+}

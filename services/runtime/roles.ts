@@ -1,0 +1,114 @@
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { SiteModel } from '../../config/load/model.ts';
+import { RegistrySync } from '../registry/registry-sync.ts';
+import type { Clock } from './clock.ts';
+import type { Component, HealthCheck } from './component.ts';
+import { PostgresConnection } from './connections/postgres.ts';
+import { RedisConnection } from './connections/redis.ts';
+import { TsdbConnection } from './connections/tsdb.ts';
+import { HttpServer } from './http-server.ts';
+import type { Logger } from './logger.ts';
+import type { Settings } from './settings.ts';
+
+export const ROLES = ['gateway', 'workers', 'api', 'simulate', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const DEFAULT_PORTS: Readonly<Record<Role, number>> = {
+  all: 8080,
+  api: 8080,
+  gateway: 8081,
+  workers: 8082,
+  simulate: 8083,
+};
+
+type Dependency = 'postgres' | 'redis' | 'tsdb';
+
+/** Which servers each role talks to; /health reports exactly these. */
+export const ROLE_DEPENDENCIES: Readonly<Record<Role, readonly Dependency[]>> = {
+  gateway: ['redis', 'tsdb'],
+  workers: ['postgres', 'redis', 'tsdb'],
+  api: ['postgres', 'redis', 'tsdb'],
+  simulate: [],
+  all: ['postgres', 'redis', 'tsdb'],
+};
+
+export interface ProcessContext {
+  readonly role: Role;
+  readonly settings: Settings;
+  readonly model: SiteModel;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly version: string;
+  readonly port?: number;
+  readonly host?: string;
+}
+
+/** A composed process: components in start order, and its HTTP server. */
+export interface ComposedProcess {
+  readonly components: readonly Component[];
+  readonly http: HttpServer;
+  readonly metrics: Registry;
+}
+
+/**
+ * The composition root: wires the components a role needs. Later issues add their services
+ * here (gateway ingest, rule workers, work orders, API routes) without changing the base.
+ */
+export function composeProcess(context: ProcessContext): ComposedProcess {
+  const { role, settings, logger, clock, model } = context;
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  new Gauge({
+    name: 'steward_info',
+    help: 'Build and configuration of this process (value is always 1)',
+    labelNames: ['role', 'version', 'config_revision'],
+    registers: [metrics],
+  }).set({ role, version: context.version, config_revision: model.revision.slice(0, 12) }, 1);
+  new Gauge({
+    name: 'steward_registry_points',
+    help: 'Points in the loaded point registry',
+    registers: [metrics],
+  }).set(model.points.size);
+
+  const needs = new Set(ROLE_DEPENDENCIES[role]);
+  const components: Component[] = [];
+  const checks: HealthCheck[] = [];
+
+  if (needs.has('postgres')) {
+    const postgres = new PostgresConnection(settings.DATABASE_URL, {
+      logger: logger.child({ component: 'postgres' }),
+      startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
+      clock,
+    });
+    components.push(
+      postgres,
+      new RegistrySync(postgres.pool, model, logger.child({ component: 'registry' })),
+    );
+    checks.push(postgres);
+  }
+  if (needs.has('redis')) {
+    const redis = new RedisConnection(settings.REDIS_URL, { logger: logger.child({ component: 'redis' }) });
+    components.push(redis);
+    checks.push(redis);
+  }
+  if (needs.has('tsdb')) {
+    const tsdb = new TsdbConnection(settings.TSDB_URL);
+    components.push(tsdb);
+    checks.push(tsdb);
+  }
+
+  const http = new HttpServer({
+    host: context.host ?? settings.STEWARD_HTTP_HOST,
+    port: context.port ?? settings.STEWARD_HTTP_PORT ?? DEFAULT_PORTS[role],
+    role,
+    version: context.version,
+    configRevision: model.revision,
+    checks,
+    metrics,
+    logger,
+    clock,
+  });
+  // The HTTP server starts last and stops first: intake closes before the parts behind it.
+  components.push(http);
+  return { components, http, metrics };
+}

@@ -1,0 +1,59 @@
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * Process settings come from the environment (12-factor; docker-compose sets them), validated
+ * once at start. Defaults point at the project-private local stack (services/stack/versions.env).
+ */
+export const Settings = Type.Object({
+  STEWARD_CONFIG_DIR: Type.String({ default: 'config/sample', minLength: 1 }),
+  DATABASE_URL: Type.String({
+    default: 'postgres://steward:steward@127.0.0.1:5440/steward',
+    pattern: '^postgres(ql)?://',
+  }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6390', pattern: '^rediss?://' }),
+  TSDB_URL: Type.String({ default: 'http://127.0.0.1:8438', pattern: '^https?://' }),
+  /** InfluxDB v2 token and org/bucket: VictoriaMetrics ignores them, InfluxDB 2.x/3.x needs them. */
+  TSDB_TOKEN: Type.String({ default: '' }),
+  TSDB_ORG: Type.String({ default: 'steward' }),
+  TSDB_BUCKET: Type.String({ default: 'steward' }),
+  STEWARD_HTTP_HOST: Type.String({ default: '127.0.0.1' }),
+  /** Unset: the role's default port (api and all 8080, gateway 8081, workers 8082, simulate 8083). */
+  STEWARD_HTTP_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
+  /** Prefix of every Redis key and queue, so several deployments or test files share one Redis. */
+  STEWARD_REDIS_PREFIX: Type.String({ default: 'steward', pattern: '^[A-Za-z0-9_:-]+$' }),
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  STEWARD_SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100 }),
+  /** How long a role waits for PostgreSQL at start before giving up. */
+  STEWARD_STARTUP_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 0 }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+});
+export type Settings = Static<typeof Settings>;
+
+export class SettingsError extends Error {
+  readonly code = 'SETTINGS_INVALID';
+}
+
+/** Reads settings from an environment; empty variables count as unset. Throws SettingsError. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(Settings.properties)) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = /^-?\d+$/.test(value) && isIntegerSetting(key) ? Number(value) : value;
+  }
+  const withDefaults = Value.Default(Settings, raw);
+  const errors = [...Value.Errors(Settings, withDefaults)];
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (error) => `environment: ${error.instancePath.slice(1) || '(root)'}: ${error.message}`,
+    );
+    throw new SettingsError(`invalid settings:\n${lines.join('\n')}`);
+  }
+  return withDefaults as Settings;
+}
+
+function isIntegerSetting(key: string): boolean {
+  const schema = (Settings.properties as Record<string, { type?: string }>)[key];
+  return schema?.type === 'integer';
+}

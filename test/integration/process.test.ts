@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigFixture } from '../helpers/config-fixture.ts';
+import { createTestDatabase, type TestDatabase, uniqueName } from '../helpers/stack.ts';
+import { runSteward, startSteward } from '../helpers/steward-process.ts';
+
+interface Health {
+  status: string;
+  role: string;
+  dependencies: Record<string, { status: string; error?: string }>;
+}
+
+async function getHealth(url: string): Promise<{ code: number; body: Health }> {
+  const response = await fetch(`${url}/health`);
+  return { code: response.status, body: (await response.json()) as Health };
+}
+
+describe('steward processes on the real stack', () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    env = { DATABASE_URL: db.url, STEWARD_REDIS_PREFIX: uniqueName('t') };
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('runs `all` with /health reporting every dependency up, /metrics in Prometheus format, and stops on SIGTERM with exit 0', async () => {
+    const steward = await startSteward('all', env);
+    try {
+      const health = await getHealth(steward.url);
+      expect(health.code).toBe(200);
+      expect(health.body.status).toBe('up');
+      expect(Object.keys(health.body.dependencies).sort()).toEqual(['postgres', 'redis', 'tsdb']);
+      for (const dependency of Object.values(health.body.dependencies)) expect(dependency.status).toBe('up');
+
+      const metrics = await fetch(`${steward.url}/metrics`);
+      expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text = await metrics.text();
+      expect(text).toMatch(/^# TYPE steward_dependency_up gauge$/m);
+      expect(text).toMatch(/^steward_dependency_up\{dependency="postgres"\} 1$/m);
+      expect(text).toMatch(/^steward_info\{role="all",.*\} 1$/m);
+      expect(text).toMatch(/^process_cpu_seconds_total /m);
+
+      // The registry was migrated and synced into this test's own database at start.
+      const { rows } = await db.pool.query<{ n: number }>('select count(*)::int as n from points');
+      expect(rows[0]?.n).toBeGreaterThan(500);
+    } finally {
+      expect(await steward.stop('SIGTERM')).toBe(0);
+    }
+    expect(steward.output()).toContain('"msg":"stopped"');
+  });
+
+  it.each([
+    ['gateway', ['redis', 'tsdb']],
+    ['workers', ['postgres', 'redis', 'tsdb']],
+    ['api', ['postgres', 'redis', 'tsdb']],
+    ['simulate', []],
+  ])(
+    'serves /health for the %s role with exactly its dependencies, and stops on SIGINT',
+    async (role, dependencies) => {
+      const steward = await startSteward(role, env);
+      try {
+        const health = await getHealth(steward.url);
+        expect(health.body.role).toBe(role);
+        expect(Object.keys(health.body.dependencies).sort()).toEqual(dependencies);
+        expect(health.code).toBe(200);
+      } finally {
+        expect(await steward.stop('SIGINT')).toBe(0);
+      }
+    },
+  );
+
+  it('reports a dependency that is down with 503 and keeps serving', async () => {
+    const steward = await startSteward('gateway', { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const health = await getHealth(steward.url);
+      expect(health.code).toBe(503);
+      expect(health.body.status).toBe('down');
+      expect(health.body.dependencies.redis?.status).toBe('down');
+      expect(health.body.dependencies.tsdb?.status).toBe('up');
+      const metrics = await (await fetch(`${steward.url}/metrics`)).text();
+      expect(metrics).toMatch(/^steward_dependency_up\{dependency="redis"\} 0$/m);
+    } finally {
+      expect(await steward.stop()).toBe(0);
+    }
+  });
+
+  it('refuses to start on a broken configuration, listing every error as file: path: message', async () => {
+    const fixture = new ConfigFixture();
+    try {
+      fixture.edit('organisation.yaml', (d) => d.setIn(['sites', 0, 'buildings', 0, 'occupants'], 'many'));
+      fixture.edit('vendors.yaml', (d) => d.setIn(['vendors', 0, 'id'], 'bad id!'));
+      const result = await runSteward(['all', '--port', '0', '--config', fixture.dir], env);
+      expect(result.code).toBe(78);
+      expect(result.stderr).toMatch(
+        /organisation\.yaml: sites\[0\]\.buildings\[0\]\.occupants: must be integer/,
+      );
+      expect(result.stderr).toMatch(/vendors\.yaml: vendors\[0\]\.id: must match pattern/);
+      expect(result.stderr).toContain('refusing to start: 2 configuration error(s)');
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  it('gives up with a clear error when PostgreSQL stays unreachable', async () => {
+    const result = await runSteward(['api', '--port', '0'], {
+      ...env,
+      DATABASE_URL: 'postgres://steward:steward@127.0.0.1:1/steward',
+      STEWARD_STARTUP_TIMEOUT_MS: '300',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('api failed to start: postgres is unavailable');
+  });
+
+  it('validates and migrates from the command line', async () => {
+    const check = await runSteward(['config', 'check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/configuration config\/sample is valid/);
+    const migrated = await runSteward(['migrate'], env);
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout).toMatch(/registry synced: \d+ equipment, \d+ points, 5 contracts/);
+  });
+});
