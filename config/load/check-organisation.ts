@@ -25,6 +25,8 @@ export function checkOrganisation(
   data.sites.forEach((site, s) => {
     if (siteIds.has(site.id)) issues.at(file, ['sites', s, 'id'], `duplicate site id ${site.id}`);
     siteIds.add(site.id);
+    if (!isTimeZone(site.timezone))
+      issues.at(file, ['sites', s, 'timezone'], `unknown time zone ${site.timezone}`);
 
     const mqtt = new Set<string>();
     site.sources.mqtt.forEach((broker, i) => {
@@ -70,4 +72,13 @@ export function checkOrganisation(
     });
   });
   return { buildings, zones, sources };
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -294,3 +294,30 @@ describe('a broken configuration is refused with file and path', () => {
     );
   });
 });
+
+describe('meter tree and site checks', () => {
+  let fixture: ConfigFixture;
+  beforeEach(() => {
+    fixture = new ConfigFixture();
+  });
+  afterEach(() => fixture.dispose());
+
+  it('rejects a sub-item meter below a feeder of another sub-item', () => {
+    const index = equipmentIndex(fixture, MAIN, 'MB-EM-01A00-F05');
+    fixture.edit(MAIN, (d) => d.setIn(['equipment', index, 'parent'], 'MB-EM-01B00'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/330302A001\.yaml$/),
+      path: `equipment[${index}].parent`,
+      message: 'a 01A00 meter cannot hang below MB-EM-01B00, a 01B00 meter',
+    });
+  });
+
+  it('rejects an unknown time zone', () => {
+    fixture.edit('organisation.yaml', (d) => d.setIn(['sites', 0, 'timezone'], 'Asia/Atlantis'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/organisation\.yaml$/),
+      path: 'sites[0].timezone',
+      message: 'unknown time zone Asia/Atlantis',
+    });
+  });
+});

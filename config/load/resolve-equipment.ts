@@ -279,6 +279,13 @@ function checkMeterTree(
         at,
         `parent ${parent.id} is in building ${parent.buildingCode}, not ${item.buildingCode}`,
       );
+    } else if (parent.subMetering !== '01000' && parent.subMetering !== item.subMetering) {
+      // Below a total meter any sub-item may hang; below a sub-item feeder only the same sub-item.
+      issues.at(
+        where.file,
+        at,
+        `a ${item.subMetering} meter cannot hang below ${parent.id}, a ${parent.subMetering} meter`,
+      );
     }
   }
   const reported = new Set<string>();

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { BUILDING_CODE_PATTERN } from './identifiers.ts';
 
 /** Labels shown to people come in both catalogue languages; zh-CN is the default. */
 export const LocalizedText = Type.Object(
@@ -14,6 +15,9 @@ export const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
 
 /** Point keys within one piece of equipment; the global point id is `<equipment id>.<key>`. */
 export const PointKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,47}$' });
+
+/** 10-character building code of the public-building energy monitoring guideline. */
+export const BuildingCode = Type.String({ pattern: BUILDING_CODE_PATTERN });
 
 export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Fraction, Id, IsoDate, LocalizedText, SEVERITIES, ServiceCategory } from './common.ts';
+import { BuildingCode, Fraction, Id, IsoDate, LocalizedText, SEVERITIES, ServiceCategory } from './common.ts';
 
 /** One severity's SLA: minutes to accept (接单), arrive on site (到场) and resolve, and which clock runs. */
 export const SlaTerms = Type.Object(
@@ -42,7 +42,7 @@ export const Contract = Type.Object(
     lot: LocalizedText,
     scope: Type.Object(
       {
-        buildings: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+        buildings: Type.Array(BuildingCode, { minItems: 1 }),
         categories: Type.Array(ServiceCategory, { minItems: 1 }),
       },
       { additionalProperties: false },

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, LocalizedText, PointKey, ServiceCategory } from './common.ts';
+import { BuildingCode, Id, LocalizedText, PointKey, ServiceCategory } from './common.ts';
 import { Quantity } from './units.ts';
 
 export const EQUIPMENT_CLASSES = [
@@ -39,7 +39,10 @@ export const SubMetering = Type.Enum(Object.keys(SUB_METERING) as (keyof typeof 
 
 export const PointKind = Type.Enum(['analog', 'counter', 'binary', 'multistate']);
 
-/** Hard validity limits: a reading outside them is rejected at the gateway, never stored. */
+/**
+ * Hard validity limits, in the point's declared unit (as the device reports it): a reading outside
+ * them is rejected at the gateway, never stored.
+ */
 export const Limits = Type.Object(
   { min: Type.Number(), max: Type.Number() },
   { additionalProperties: false },
@@ -170,7 +173,7 @@ export const Equipment = Type.Object(
 export const EquipmentFile = Type.Object(
   {
     /** Building code the file's equipment belongs to. */
-    building: Type.String({ minLength: 1 }),
+    building: BuildingCode,
     equipment: Type.Array(Equipment),
   },
   { additionalProperties: false },

@@ -1,6 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, LocalizedText } from './common.ts';
-import { BUILDING_CODE_PATTERN } from './identifiers.ts';
+import { BuildingCode, Id, LocalizedText } from './common.ts';
 
 export const Zone = Type.Object(
   {
@@ -16,7 +15,7 @@ export const Zone = Type.Object(
 export const Building = Type.Object(
   {
     /** 10 characters: 6-digit administrative region + building-type letter + 3-digit number. */
-    code: Type.String({ pattern: BUILDING_CODE_PATTERN }),
+    code: BuildingCode,
     name: LocalizedText,
     /** 院内 (in the main compound) or 院外 (outside buildings): lots are tendered along this line. */
     location: Type.Enum(['compound', 'outside']),
