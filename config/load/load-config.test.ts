@@ -321,3 +321,25 @@ describe('meter tree and site checks', () => {
     });
   });
 });
+
+describe('device credentials', () => {
+  it('refuses credentials for a device that is not configured', () => {
+    const fixture = new ConfigFixture();
+    try {
+      fixture.edit('device-credentials.yaml', (d) => d.setIn(['devices', 0, 'device'], 'ghost-device'));
+      expect(issuesOf(fixture.dir)).toContainEqual({
+        file: expect.stringMatching(/device-credentials\.yaml$/),
+        path: 'devices[0].device',
+        message: 'unknown MQTT device ghost-device',
+      });
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  it('loads every sample device with a scrypt hash', () => {
+    const model = loadConfig(sampleConfigDir);
+    expect(model.deviceSecrets.size).toBeGreaterThan(100);
+    for (const secret of model.deviceSecrets.values()) expect(secret).toMatch(/^scrypt\$16384\$8\$1\$/);
+  });
+});

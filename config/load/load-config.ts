@@ -3,7 +3,7 @@ import { checkOrganisation } from './check-organisation.ts';
 import { ConfigError, IssueCollector } from './issues.ts';
 import type { SiteModel } from './model.ts';
 import { readConfigFolder } from './read-files.ts';
-import { checkTemplates, resolveEquipment } from './resolve-equipment.ts';
+import { checkDeviceCredentials, checkTemplates, resolveEquipment } from './resolve-equipment.ts';
 
 /**
  * Reads a configuration folder, validates every file against its schema, resolves equipment
@@ -52,6 +52,10 @@ export function loadConfig(dir: string): SiteModel {
   const points = new Map(
     [...equipment.values()].flatMap((item) => item.points.map((point) => [point.id, point] as const)),
   );
+  const deviceSecrets = parsed.devices
+    ? checkDeviceCredentials(parsed.devices, equipment, collector)
+    : new Map<string, string>();
+  if (collector.issues.length > 0) throw new ConfigError(collector.issues);
   return {
     revision: parsed.revision,
     organisation: parsed.organisation.data.organisation,
@@ -64,5 +68,6 @@ export function loadConfig(dir: string): SiteModel {
     contracts,
     rules: parsed.rules.data.rules,
     scoringSchemes,
+    deviceSecrets,
   };
 }

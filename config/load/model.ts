@@ -46,4 +46,6 @@ export interface SiteModel {
   readonly contracts: ReadonlyMap<string, Contract>;
   readonly rules: readonly Rule[];
   readonly scoringSchemes: ReadonlyMap<string, ScoringScheme>;
+  /** MQTT device id → scrypt hash of its password (embedded broker). */
+  readonly deviceSecrets: ReadonlyMap<string, string>;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Static, TSchema } from 'typebox';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { ContractsFile } from '../schema/contracts.ts';
+import { DeviceCredentialsFile } from '../schema/devices.ts';
 import { EquipmentFile, PointTemplatesFile } from '../schema/equipment.ts';
 import { OrganisationFile } from '../schema/organisation.ts';
 import { RulesFile } from '../schema/rules.ts';
@@ -20,6 +21,7 @@ export const CONFIG_FILES = {
   contracts: { name: 'contracts.yaml', schema: ContractsFile },
   rules: { name: 'rules.yaml', schema: RulesFile },
   scoring: { name: 'scoring.yaml', schema: ScoringFile },
+  devices: { name: 'device-credentials.yaml', schema: DeviceCredentialsFile, optional: true },
 } as const;
 
 /** Equipment is split per building into `equipment/*.yaml`. */
@@ -63,7 +65,9 @@ export function readConfigFolder(dir: string, issues: ConfigIssue[]): ParsedConf
   }
 
   for (const [key, spec] of Object.entries(CONFIG_FILES)) {
-    const parsed = readOne(path.join(dir, spec.name), spec.schema, issues, hash);
+    const file = path.join(dir, spec.name);
+    if ('optional' in spec && !existsSync(file)) continue;
+    const parsed = readOne(file, spec.schema, issues, hash);
     if (parsed) result[key] = parsed;
   }
 

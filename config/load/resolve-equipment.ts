@@ -1,4 +1,5 @@
 import type { ServiceCategory } from '../schema/common.ts';
+import type { DeviceCredentialsFile } from '../schema/devices.ts';
 import {
   type Binding,
   type ClassTemplate,
@@ -310,4 +311,23 @@ function checkMeterTree(
       current = equipment.get(current.parent);
     }
   }
+}
+
+/** Every credential must name a configured MQTT device, once. */
+export function checkDeviceCredentials(
+  parsed: Parsed<DeviceCredentialsFile>,
+  equipment: ReadonlyMap<string, ResolvedEquipment>,
+  issues: IssueCollector,
+): Map<string, string> {
+  const devices = new Set<string>();
+  for (const item of equipment.values()) if ('mqtt' in item.source) devices.add(item.source.mqtt.device);
+  const secrets = new Map<string, string>();
+  parsed.data.devices.forEach((entry, d) => {
+    if (!devices.has(entry.device))
+      issues.at(parsed.file, ['devices', d, 'device'], `unknown MQTT device ${entry.device}`);
+    if (secrets.has(entry.device))
+      issues.at(parsed.file, ['devices', d, 'device'], `duplicate credentials for ${entry.device}`);
+    secrets.set(entry.device, entry.secret);
+  });
+  return secrets;
 }

@@ -81,6 +81,13 @@ describe('migrations and the registry on a real PostgreSQL', () => {
         const items = d.toJS().equipment as { id: string }[];
         d.deleteIn(['equipment', items.findIndex((item) => item.id === removedId)]);
       });
+      if ('mqtt' in removed.source) {
+        const device = removed.source.mqtt.device;
+        fixture.edit('device-credentials.yaml', (d) => {
+          const entries = d.toJS().devices as { device: string }[];
+          d.deleteIn(['devices', entries.findIndex((entry) => entry.device === device)]);
+        });
+      }
       await syncRegistry(db.pool, loadConfig(fixture.dir));
       const retired = await db.pool.query('select retired_at from equipment where id = $1', [removedId]);
       expect(retired.rows[0]?.retired_at).toBeInstanceOf(Date);

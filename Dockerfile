@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# The one image of the platform; docker-compose.yml runs its roles (gateway, workers, api) as
+# separate containers. The back end is TypeScript run directly by Node 24 (type stripping), so
+# there is no build step here. When dashboards/ gets a Vite build, add a build stage that
+# produces dashboards/dist before the final COPY.
+FROM node:24-bookworm-slim
+
+ENV NODE_ENV=production \
+    STEWARD_HTTP_HOST=0.0.0.0
+
+WORKDIR /app
+
+# Dependencies first, so code changes do not invalidate the npm layer.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY config/ config/
+COPY gateway/ gateway/
+COPY services/ services/
+COPY dashboards/ dashboards/
+
+# The code stays root-owned (read-only to the process); only the spool folder is writable, and
+# a named volume mounted there inherits this ownership.
+RUN mkdir -p /var/lib/steward/spool && chown -R node:node /var/lib/steward
+USER node
+
+EXPOSE 8080 1883
+ENTRYPOINT ["node", "services/runtime/bin/steward.mjs"]
+CMD ["all"]

@@ -1,0 +1,101 @@
+import { Counter, type Registry } from 'prom-client';
+import type { Clock } from '../../services/runtime/clock.ts';
+import { toReadings } from './convert.ts';
+import type { DeadLetters } from './dead-letters.ts';
+import { type Decoded, decodeBoundMessage, decodeDeviceMessage } from './decode-mqtt.ts';
+import type { NormalisePolicy } from './normalise.ts';
+import type { PointIndex } from './point-index.ts';
+import type { RawValue, Reading } from './reading.ts';
+import type { Rejection } from './rejection.ts';
+
+/** Where accepted readings go first: the spool (write-ahead log). Resolves once they are safe. */
+export interface ReadingAppender {
+  append(readings: readonly Reading[]): Promise<void>;
+}
+
+export interface IngestorOptions {
+  readonly index: PointIndex;
+  readonly policy: NormalisePolicy;
+  readonly clock: Clock;
+  readonly spool: ReadingAppender;
+  readonly deadLetters: DeadLetters;
+  readonly metrics: Registry;
+  readonly maxPayloadBytes: number;
+  /** Called with readings once they are in the spool (live values for dashboards). */
+  readonly onAccepted?: (readings: readonly Reading[]) => void;
+}
+
+/**
+ * The gateway's single entry for every source: decode, normalise, count, dead-letter what is
+ * refused, append what is accepted to the spool. A message's promise resolves only after its
+ * readings are in the spool, so the broker can acknowledge it (at-least-once delivery).
+ */
+export class Ingestor {
+  readonly #options: IngestorOptions;
+  readonly #messages: Counter<'source'>;
+  readonly #readings: Counter<'source'>;
+  readonly #rejections: Counter<'code'>;
+
+  constructor(options: IngestorOptions) {
+    this.#options = options;
+    const registers = [options.metrics];
+    this.#messages = new Counter({
+      name: 'steward_gateway_messages_total',
+      help: 'Messages received, by source',
+      labelNames: ['source'],
+      registers,
+    });
+    this.#readings = new Counter({
+      name: 'steward_gateway_readings_total',
+      help: 'Readings accepted into the spool, by source',
+      labelNames: ['source'],
+      registers,
+    });
+    this.#rejections = new Counter({
+      name: 'steward_gateway_rejections_total',
+      help: 'Messages or values refused, by reason code',
+      labelNames: ['code'],
+      registers,
+    });
+  }
+
+  deviceMessage(device: string, topic: string, payload: Buffer): Promise<void> {
+    const { index, maxPayloadBytes } = this.#options;
+    return this.#accept(
+      'mqtt:embedded',
+      decodeDeviceMessage(device, topic, payload, { index, maxPayloadBytes }),
+    );
+  }
+
+  boundMessage(broker: string, topic: string, payload: Buffer): Promise<void> {
+    const { index, maxPayloadBytes } = this.#options;
+    return this.#accept(
+      `mqtt:${broker}`,
+      decodeBoundMessage(broker, topic, payload, { index, maxPayloadBytes }),
+    );
+  }
+
+  /** Values that arrive already decoded (OPC UA). */
+  values(source: string, values: RawValue[]): Promise<void> {
+    return this.#accept(source, { values, rejections: [] });
+  }
+
+  /** Records a refusal made before decoding (authentication, topic ACL, oversize packets). */
+  refuse(rejection: Rejection): void {
+    this.#rejections.inc({ code: rejection.code });
+    this.#options.deadLetters.add({ ...rejection, at: this.#options.clock.nowMs() });
+  }
+
+  async #accept(source: string, decoded: Decoded): Promise<void> {
+    const { index, policy, clock, spool, onAccepted } = this.#options;
+    this.#messages.inc({ source });
+    const now = clock.nowMs();
+    const { readings, rejections } = toReadings(decoded.values, source, index, now, policy);
+    for (const rejection of decoded.rejections) this.refuse(rejection);
+    for (const rejection of rejections) this.refuse(rejection);
+    if (readings.length === 0) return;
+    await spool.append(readings);
+    this.#readings.inc({ source }, readings.length);
+    onAccepted?.(readings);
+  }
+}

@@ -1,0 +1,337 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_PORTS, ROLES } from '../../../services/runtime/roles.ts';
+import { Settings } from '../../../services/runtime/settings.ts';
+
+/**
+ * docker-compose.yml and the Dockerfile cannot be run on the development machine (no Docker
+ * engine), so this is what keeps them from drifting away from the local stack
+ * (services/stack/versions.env) and from the settings the app actually reads.
+ */
+
+const root = new URL('../../../', import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+
+interface HealthCheck {
+  test?: string | string[];
+  disable?: boolean;
+}
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  entrypoint?: unknown;
+  command?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  healthcheck?: HealthCheck;
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  ports?: (string | number | { target?: number; published?: string | number })[];
+  volumes?: (string | { type?: string; source?: string; target?: string })[];
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+function parseEnvFile(text: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const [index, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    // Stricter than bash needs: no quotes, spaces or trailing comments, so that `source` in
+    // bash and this parser can never read different values.
+    const match = /^([A-Z][A-Z0-9_]*)=([^\s#'"]*)$/.exec(line);
+    if (!match) throw new Error(`versions.env line ${index + 1} is not KEY=VALUE: ${raw}`);
+    entries[match[1] as string] = match[2] as string;
+  }
+  return entries;
+}
+
+const versions = parseEnvFile(read('services/stack/versions.env'));
+const version = (key: string): string => {
+  const value = versions[key];
+  if (value === undefined || value === '') throw new Error(`versions.env has no ${key}`);
+  return value;
+};
+
+const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
+const services = Object.entries(compose.services);
+const service = (name: string): Service => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
+
+const APP_SERVICES = ['gateway', 'workers', 'api'] as const;
+const APP_ENV = [
+  'REDIS_URL',
+  'DATABASE_URL',
+  'TSDB_URL',
+  'STEWARD_CONFIG_DIR',
+  'STEWARD_HTTP_HOST',
+  'STEWARD_HTTP_PORT',
+  'LOG_LEVEL',
+] as const;
+const ENTRYPOINT = ['node', 'services/runtime/bin/steward.mjs'];
+
+/** Splits `registry/name:tag@digest` into name and tag (a port in the registry host is not a tag). */
+function imageRef(image: string): { name: string; tag: string | undefined } {
+  const withoutDigest = image.split('@')[0] as string;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1
+    ? { name: withoutDigest, tag: undefined }
+    : { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
+}
+
+function environmentOf(svc: Service): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (Array.isArray(svc.environment)) {
+    for (const item of svc.environment) {
+      const at = item.indexOf('=');
+      if (at === -1) env[item] = '';
+      else env[item.slice(0, at)] = item.slice(at + 1);
+    }
+  } else {
+    for (const [key, value] of Object.entries(svc.environment ?? {})) env[key] = String(value ?? '');
+  }
+  return env;
+}
+
+const asList = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** The instruction's JSON-array argument, e.g. ENTRYPOINT ["node", "x"]. */
+function dockerfileExec(dockerfile: string, instruction: string): unknown {
+  const lines = dockerfile.split('\n').filter((line) => line.startsWith(`${instruction} `));
+  expect(lines, `exactly one ${instruction} in the Dockerfile`).toHaveLength(1);
+  return JSON.parse((lines[0] as string).slice(instruction.length + 1));
+}
+
+/** Every string anywhere in the compose document, for secret scanning. */
+function allStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(allStrings);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...allStrings(inner)]);
+  }
+  return [];
+}
+
+describe('services/stack/versions.env', () => {
+  it('is plain KEY=VALUE with every key the stack and the compose test need', () => {
+    for (const key of [
+      'STACK_REDIS_PORT',
+      'STACK_POSTGRES_PORT',
+      'STACK_TSDB_PORT',
+      'STACK_PG_USER',
+      'STACK_PG_PASSWORD',
+      'STACK_PG_DB',
+      'REDIS_VERSION',
+      'POSTGRES_VERSION',
+      'VICTORIAMETRICS_VERSION',
+      'TSDB_RETENTION',
+      'TSDB_DEDUP_INTERVAL',
+    ]) {
+      expect(version(key), key).toMatch(/^\S+$/);
+    }
+  });
+
+  it('matches the defaults the app falls back to', () => {
+    const defaultOf = (key: keyof typeof Settings.properties): unknown =>
+      (Settings.properties[key] as { default?: unknown }).default;
+    expect(defaultOf('REDIS_URL')).toBe(`redis://127.0.0.1:${version('STACK_REDIS_PORT')}`);
+    expect(defaultOf('DATABASE_URL')).toBe(
+      `postgres://${version('STACK_PG_USER')}:${version('STACK_PG_PASSWORD')}@127.0.0.1:${version('STACK_POSTGRES_PORT')}/${version('STACK_PG_DB')}`,
+    );
+    expect(defaultOf('TSDB_URL')).toBe(`http://127.0.0.1:${version('STACK_TSDB_PORT')}`);
+  });
+
+  it('drives the local VictoriaMetrics flags (stack.sh reads them from versions.env)', () => {
+    const stack = read('services/stack/stack.sh');
+    expect(stack).toContain('"-retentionPeriod=$TSDB_RETENTION"');
+    expect(stack).toContain('"-dedup.minScrapeInterval=$TSDB_DEDUP_INTERVAL"');
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('pins every image to an explicit tag, never latest', () => {
+    expect(services.length).toBeGreaterThan(0);
+    for (const [name, svc] of services) {
+      expect(svc.image, `${name}: image`).toBeTypeOf('string');
+      const { tag } = imageRef(svc.image as string);
+      expect(tag, `${name}: ${svc.image} has no tag`).toBeDefined();
+      expect(tag, `${name}: ${svc.image}`).not.toBe('latest');
+      expect(tag, `${name}: ${svc.image} uses interpolation`).not.toContain('$');
+    }
+  });
+
+  it('runs the Redis version of versions.env', () => {
+    const { name, tag } = imageRef(service('redis').image ?? '');
+    expect(name).toBe('redis');
+    const redis = version('REDIS_VERSION');
+    expect(tag === redis || tag?.startsWith(`${redis}-`), `redis:${tag} vs ${redis}`).toBe(true);
+  });
+
+  it('runs the PostgreSQL major of versions.env, pinned to a minor', () => {
+    const { name, tag } = imageRef(service('postgres').image ?? '');
+    expect(name).toBe('postgres');
+    expect(tag).toMatch(new RegExp(`^${version('POSTGRES_VERSION')}\\.\\d+(-[a-z0-9]+)?$`));
+  });
+
+  it('runs the VictoriaMetrics version of versions.env with its retention and de-duplication', () => {
+    const vm = service('victoriametrics');
+    const { name, tag } = imageRef(vm.image ?? '');
+    expect(name).toBe('victoriametrics/victoria-metrics');
+    expect(tag).toBe(`v${version('VICTORIAMETRICS_VERSION')}`);
+    const flags = asList(vm.command);
+    expect(flags).toContain(`-retentionPeriod=${version('TSDB_RETENTION')}`);
+    expect(flags).toContain(`-dedup.minScrapeInterval=${version('TSDB_DEDUP_INTERVAL')}`);
+    const dataPath = flags.find((flag) => flag.startsWith('-storageDataPath='))?.split('=')[1];
+    expect(dataPath, '-storageDataPath').toBeDefined();
+    expect(
+      (vm.volumes ?? []).some((volume) => typeof volume === 'string' && volume.endsWith(`:${dataPath}`)),
+      'VictoriaMetrics storage on a volume',
+    ).toBe(true);
+  });
+
+  it('gives every service a health check', () => {
+    for (const [name, svc] of services) {
+      const test = asList(svc.healthcheck?.test);
+      expect(svc.healthcheck?.disable, `${name}: healthcheck disabled`).not.toBe(true);
+      expect(test.length, `${name}: healthcheck.test`).toBeGreaterThan(0);
+      expect(test[0], `${name}: healthcheck.test`).not.toBe('NONE');
+    }
+  });
+
+  it('keeps data in named volumes', () => {
+    const declared = Object.keys(compose.volumes ?? {});
+    for (const name of ['redis', 'postgres', 'victoriametrics', 'gateway']) {
+      const mounts = service(name).volumes ?? [];
+      expect(mounts.length, `${name}: volumes`).toBeGreaterThan(0);
+      for (const mount of mounts) {
+        const source = typeof mount === 'string' ? mount.split(':')[0] : mount.source;
+        expect(declared, `${name}: ${source} is a named volume`).toContain(source);
+      }
+    }
+  });
+
+  for (const role of APP_SERVICES) {
+    describe(`app service ${role}`, () => {
+      const svc = service(role);
+      const env = environmentOf(svc);
+
+      it('is built from the one Dockerfile and runs its entrypoint with the role', () => {
+        const build = typeof svc.build === 'string' ? { context: svc.build } : (svc.build ?? {});
+        expect(build.context).toBe('.');
+        expect(build.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+        expect(svc.entrypoint, 'must not override the Dockerfile ENTRYPOINT').toBeUndefined();
+        expect(asList(svc.command)).toEqual([role]);
+        expect(ROLES).toContain(role);
+      });
+
+      it('uses the environment names the app reads', () => {
+        for (const key of APP_ENV) {
+          expect(Object.keys(Settings.properties), `${key} is a setting`).toContain(key);
+          expect(env[key], `${role}: ${key}`).toBeTruthy();
+        }
+        expect(env.STEWARD_HTTP_HOST).toBe('0.0.0.0');
+        expect(Number(env.STEWARD_HTTP_PORT)).toBe(DEFAULT_PORTS[role]);
+        expect(new URL(env.REDIS_URL as string).host).toBe('redis:6379');
+        expect(env.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
+        expect(new URL(env.TSDB_URL as string).host).toBe('victoriametrics:8428');
+      });
+
+      it('checks GET /health on its own HTTP port', () => {
+        const test = asList(svc.healthcheck?.test).join(' ');
+        expect(test).toContain('/health');
+        expect(test).toContain('STEWARD_HTTP_PORT');
+      });
+
+      it('starts only once its servers are healthy', () => {
+        const dependsOn = svc.depends_on;
+        expect(Array.isArray(dependsOn), 'depends_on with conditions, not a list').toBe(false);
+        for (const server of ['redis', 'postgres', 'victoriametrics']) {
+          expect((dependsOn as Record<string, { condition?: string }>)[server]?.condition, server).toBe(
+            'service_healthy',
+          );
+        }
+      });
+    });
+  }
+
+  it('publishes the API on 8080 and MQTT on 1883 and 8883 from the gateway', () => {
+    const published = (name: string): string[] => (service(name).ports ?? []).map((port) => String(port));
+    expect(published('api')).toContain('8080:8080');
+    expect(published('gateway')).toEqual(expect.arrayContaining(['1883:1883', '8883:8883']));
+  });
+
+  it('holds no literal password', () => {
+    const text = read('docker-compose.yml');
+    for (const [name, svc] of services) {
+      for (const [key, value] of Object.entries(environmentOf(svc))) {
+        if (!/PASSWORD|SECRET|TOKEN/i.test(key)) continue;
+        // A reference without a default: `${VAR}` or `${VAR:?message}`, never `${VAR:-literal}`.
+        expect(value, `${name}: ${key}`).toMatch(/^\$\{[A-Z_][A-Z0-9_]*(:?\?[^}]*)?\}$/);
+      }
+    }
+    for (const value of allStrings(parse(text, { merge: true }))) {
+      for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^@\s]+)@/gi)) {
+        expect(match[1], `credentials in ${value}`).toMatch(/^\$\{[A-Z_][A-Z0-9_]*(:?\?[^}]*)?\}$/);
+      }
+    }
+    expect(text).not.toContain(`:${version('STACK_PG_PASSWORD')}@`);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('builds on Node 24 bookworm-slim with production dependencies only', () => {
+    expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('runs the steward command as a non-root user', () => {
+    expect(dockerfileExec(dockerfile, 'ENTRYPOINT')).toEqual(ENTRYPOINT);
+    expect(dockerfileExec(dockerfile, 'CMD')).toEqual(['all']);
+    expect(existsSync(new URL(ENTRYPOINT[1] as string, root))).toBe(true);
+    const users = dockerfile.split('\n').filter((line) => line.startsWith('USER '));
+    expect(users.at(-1)).toBeDefined();
+    expect(users.at(-1)).not.toMatch(/^USER (root|0)(:|$)/);
+  });
+
+  it('exposes the API and MQTT ports', () => {
+    const exposed = dockerfile
+      .split('\n')
+      .filter((line) => line.startsWith('EXPOSE '))
+      .flatMap((line) => line.slice('EXPOSE '.length).trim().split(/\s+/));
+    expect(exposed).toEqual(expect.arrayContaining(['8080', '1883']));
+  });
+
+  it('keeps local state out of the build context', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
+    for (const entry of ['node_modules', '.stack', '.git']) expect(ignored).toContain(entry);
+  });
+});
+
+// The compose plugin is absent on the development machine (`docker compose version` fails: the
+// docker CLI exists but without the plugin, and no engine runs), so the real parser only runs
+// where it is installed, e.g. on a deployment host or a CI that has it.
+const composeAvailable = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+
+describe('docker compose config', () => {
+  it.skipIf(!composeAvailable)('accepts the file', () => {
+    const result = spawnSync('docker', ['compose', '-f', 'docker-compose.yml', 'config', '-q'], {
+      cwd: fileURLToPath(root),
+      encoding: 'utf8',
+      env: { ...process.env, POSTGRES_PASSWORD: 'dummy-for-config-check' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
