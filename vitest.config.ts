@@ -6,6 +6,6 @@ export default defineConfig({
     // Integration tests share the local stack's servers, isolated per file (own database, own key prefix).
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

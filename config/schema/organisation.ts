@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BuildingCode, Id, LocalizedText } from './common.ts';
+import { BuildingCode, Id, LocalizedText, SecretRef } from './common.ts';
 
 export const Zone = Type.Object(
   {
@@ -42,6 +42,21 @@ export const MqttBroker = Type.Object(
     /** `embedded` is the gateway's own aedes broker; `external` is a site broker reached over MQTT.js. */
     kind: Type.Enum(['embedded', 'external']),
     url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
+    username: Type.Optional(Type.String({ minLength: 1 })),
+    password: Type.Optional(SecretRef),
+    /** For mqtts:// and wss://: CA, client certificate and key files; server verified unless said otherwise. */
+    tls: Type.Optional(
+      Type.Object(
+        {
+          caFile: Type.Optional(Type.String({ minLength: 1 })),
+          certFile: Type.Optional(Type.String({ minLength: 1 })),
+          keyFile: Type.Optional(Type.String({ minLength: 1 })),
+          rejectUnauthorized: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    qos: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
   },
   { additionalProperties: false },
 );
@@ -85,3 +100,5 @@ export type OrganisationFile = Static<typeof OrganisationFile>;
 export type Site = Static<typeof Site>;
 export type Building = Static<typeof Building>;
 export type Zone = Static<typeof Zone>;
+export type MqttBroker = Static<typeof MqttBroker>;
+export type OpcuaEndpoint = Static<typeof OpcuaEndpoint>;

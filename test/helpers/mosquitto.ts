@@ -1,0 +1,86 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** A free loopback TCP port (bound and released; fine for tests on one machine). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A real Mosquitto broker (Debian's package) on a loopback port, with a user, for site-broker tests. */
+export class Mosquitto {
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly #dir: string;
+  #child: ChildProcess | undefined;
+
+  constructor(port: number, username = 'steward', password = 'site-broker-secret') {
+    this.port = port;
+    this.username = username;
+    this.password = password;
+    this.#dir = mkdtempSync(path.join(tmpdir(), 'steward-mosquitto-'));
+    // Started as root, mosquitto drops to its own user, which must be able to read these files.
+    chmodSync(this.#dir, 0o755);
+    const passwords = path.join(this.#dir, 'passwords');
+    writeFileSync(passwords, '');
+    execFileSync('mosquitto_passwd', ['-b', passwords, username, password]);
+    chmodSync(passwords, 0o644);
+    writeFileSync(
+      path.join(this.#dir, 'mosquitto.conf'),
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous false',
+        `password_file ${passwords}`,
+        'persistence false',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  async start(): Promise<void> {
+    const child = spawn('/usr/sbin/mosquitto', ['-c', path.join(this.#dir, 'mosquitto.conf')], {
+      stdio: 'ignore',
+    });
+    this.#child = child;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (await accepts(this.port)) return;
+      if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('mosquitto did not start');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  dispose(): void {
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
