@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Reading } from '../ingest/reading.ts';
+import { equipmentOf, type ReadingBatchJob, readingQueueName, shardOf } from './shards.ts';
+
+/**
+ * Puts readings on the sharded rule queues. It is a sink of the spool (consumer `rules`), so while
+ * Redis is down readings wait in the spool and arrive later, in order. A batch that is retried
+ * after a failure gets the same job ids, so BullMQ does not add it twice while the job exists;
+ * the rule workers are idempotent for the rest.
+ */
+export class RuleQueueSink {
+  readonly #queues: Queue[];
+  readonly #shards: number;
+
+  constructor(options: { connection: Redis; prefix: string; site: string; shards: number }) {
+    this.#shards = options.shards;
+    this.#queues = Array.from(
+      { length: options.shards },
+      (_, shard) =>
+        new Queue(readingQueueName(options.site, shard), {
+          connection: options.connection,
+          prefix: options.prefix,
+          defaultJobOptions: { removeOnComplete: 1_000, removeOnFail: 10_000 },
+        }),
+    );
+  }
+
+  async write(readings: readonly Reading[]): Promise<void> {
+    const byShard = new Map<number, ReadingBatchJob['readings'][number][]>();
+    for (const reading of readings) {
+      const shard = shardOf(equipmentOf(reading.pointId), this.#shards);
+      const list = byShard.get(shard) ?? [];
+      list.push({
+        p: reading.pointId,
+        t: reading.ts,
+        v: reading.value,
+        ...(reading.quality === 'uncertain' ? { q: 1 as const } : {}),
+      });
+      byShard.set(shard, list);
+    }
+    await Promise.all(
+      [...byShard.entries()].map(([shard, list]) => {
+        const data: ReadingBatchJob = { readings: list };
+        const jobId = createHash('sha1').update(JSON.stringify(list)).digest('base64url');
+        return this.#queues[shard]?.add('readings', data, { jobId });
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#queues.map((queue) => queue.close()));
+  }
+}
