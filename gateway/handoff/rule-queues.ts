@@ -11,26 +11,33 @@ import { equipmentOf, type ReadingBatchJob, readingQueueName, shardOf } from './
  * the rule workers are idempotent for the rest.
  */
 export class RuleQueueSink {
-  readonly #queues: Queue[];
-  readonly #shards: number;
+  readonly #options: { connection: Redis; prefix: string; site: string; shards: number };
+  #queues: Queue[] | undefined;
 
   constructor(options: { connection: Redis; prefix: string; site: string; shards: number }) {
-    this.#shards = options.shards;
-    this.#queues = Array.from(
-      { length: options.shards },
+    this.#options = options;
+  }
+
+  /** Created on first use: a BullMQ Queue starts talking to Redis as soon as it exists. */
+  #queuesFor(): Queue[] {
+    const { connection, prefix, site, shards } = this.#options;
+    this.#queues ??= Array.from(
+      { length: shards },
       (_, shard) =>
-        new Queue(readingQueueName(options.site, shard), {
-          connection: options.connection,
-          prefix: options.prefix,
+        new Queue(readingQueueName(site, shard), {
+          connection,
+          prefix,
           defaultJobOptions: { removeOnComplete: 1_000, removeOnFail: 10_000 },
         }),
     );
+    return this.#queues;
   }
 
   async write(readings: readonly Reading[]): Promise<void> {
+    const queues = this.#queuesFor();
     const byShard = new Map<number, ReadingBatchJob['readings'][number][]>();
     for (const reading of readings) {
-      const shard = shardOf(equipmentOf(reading.pointId), this.#shards);
+      const shard = shardOf(equipmentOf(reading.pointId), this.#options.shards);
       const list = byShard.get(shard) ?? [];
       list.push({
         p: reading.pointId,
@@ -44,12 +51,12 @@ export class RuleQueueSink {
       [...byShard.entries()].map(([shard, list]) => {
         const data: ReadingBatchJob = { readings: list };
         const jobId = createHash('sha1').update(JSON.stringify(list)).digest('base64url');
-        return this.#queues[shard]?.add('readings', data, { jobId });
+        return queues[shard]?.add('readings', data, { jobId });
       }),
     );
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#queues.map((queue) => queue.close()));
+    await Promise.all((this.#queues ?? []).map((queue) => queue.close()));
   }
 }

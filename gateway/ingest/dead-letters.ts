@@ -74,3 +74,42 @@ export async function readDeadLetters(redis: Redis, key: string, limit: number):
   const rows = await redis.lrange(key, 0, Math.max(0, limit - 1));
   return rows.map((row) => JSON.parse(row) as DeadLetter);
 }
+
+/** Periodically copies new dead letters to the Redis mirror; skips a round while Redis is away. */
+export class DeadLetterMirror {
+  readonly name = 'dead-letter-mirror';
+  readonly #letters: DeadLetters;
+  readonly #redis: Redis;
+  readonly #key: string;
+  readonly #intervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(letters: DeadLetters, redis: Redis, key: string, intervalMs = 500) {
+    this.#letters = letters;
+    this.#redis = redis;
+    this.#key = key;
+    this.#intervalMs = intervalMs;
+  }
+
+  async start(): Promise<void> {
+    this.#timer = setInterval(() => {
+      this.#running ??= this.#flush().finally(() => {
+        this.#running = undefined;
+      });
+    }, this.#intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+    await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#redis.status !== 'ready') return;
+    const letters = this.#letters.drain();
+    // Oldest first, so that LPUSH leaves the newest at the head.
+    await mirrorDeadLetters(this.#redis, this.#key, letters, this.#letters.capacity).catch(() => undefined);
+  }
+}

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { ConfigError, formatIssue } from '../../config/load/issues.ts';
 import { loadConfig } from '../../config/load/load-config.ts';
 import type { SiteModel } from '../../config/load/model.ts';
+import { hashDeviceSecret, newDeviceSecret } from '../../gateway/broker/device-credentials.ts';
+import { deadLetterKey, readDeadLetters } from '../../gateway/ingest/dead-letters.ts';
 import { syncRegistry } from '../registry/sync.ts';
 import { systemClock } from './clock.ts';
 import { PostgresConnection } from './connections/postgres.ts';
@@ -29,6 +32,8 @@ usage:
       roles: gateway | workers | api | simulate | all (everything in one process)
   steward migrate [--config DIR]       apply database migrations and sync the configuration
   steward config check [--config DIR]  validate the configuration and print a summary
+  steward device-secret <device>...    make a random password per device and its hash line
+  steward dead-letters [--limit N]     the newest refused messages and why (from Redis)
   steward --version | --help
 
 environment: STEWARD_CONFIG_DIR, DATABASE_URL, REDIS_URL, TSDB_URL, STEWARD_HTTP_HOST,
@@ -46,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       demo: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
+      limit: { type: 'string' },
     },
   });
   if (values.help) return print(USAGE);
@@ -64,6 +70,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   if (command === 'config' && subcommand === 'check') return configCheck(settings);
   if (command === 'migrate') return migrateCommand(settings);
+  if (command === 'device-secret') return deviceSecretCommand(positionals.slice(1));
+  if (command === 'dead-letters') return deadLettersCommand(settings, Number(values.limit ?? 50));
   if (command && (ROLES as readonly string[]).includes(command)) {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
@@ -164,6 +172,45 @@ async function runRole(
   }
   // Keep running until a signal stops the lifecycle (exitOnSignals exits the process).
   return new Promise<number>(() => undefined);
+}
+
+async function deviceSecretCommand(devices: readonly string[]): Promise<number> {
+  if (devices.length === 0) return fail('name at least one device id', EXIT_USAGE);
+  const lines = [
+    '# give each password to its device; put the lines in device-credentials.yaml under devices:',
+  ];
+  for (const device of devices) {
+    const password = newDeviceSecret();
+    lines.push(
+      `  - { device: ${device}, secret: '${await hashDeviceSecret(password)}' }  # password: ${password}`,
+    );
+  }
+  return print(lines.join('\n'));
+}
+
+async function deadLettersCommand(settings: Settings, limit: number): Promise<number> {
+  if (!(Number.isInteger(limit) && limit > 0)) return fail('--limit must be a positive integer', EXIT_USAGE);
+  const model = loadOrReport(settings);
+  if (typeof model === 'number') return model;
+  const site = settings.STEWARD_SITE ?? model.sites[0]?.id ?? '';
+  const redis = new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const letters = await readDeadLetters(redis, deadLetterKey(settings.STEWARD_REDIS_PREFIX, site), limit);
+    if (letters.length === 0) return print(`no dead letters for site ${site}`);
+    return print(
+      letters
+        .map(
+          (l) =>
+            `${new Date(l.at).toISOString()}  ${l.code.padEnd(20)} ${l.source}  ${l.device ?? l.pointId ?? ''}  ${l.topic ?? ''}  ${l.detail}`,
+        )
+        .join('\n'),
+    );
+  } catch (error) {
+    return fail(`cannot read dead letters: ${error instanceof Error ? error.message : String(error)}`, 1);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function print(text: string): number {

@@ -1,9 +1,11 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
 import { healthReport } from './health.ts';
 import type { Logger } from './logger.ts';
+
+const OPS_ROUTES = new Set(['/health', '/metrics']);
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -32,7 +34,8 @@ export class HttpServer implements Component {
     this.#startedAtMs = options.clock.nowMs();
     this.app = Fastify({
       loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
-      disableRequestLogging: true,
+      // Scrapes and probes every few seconds would drown the request log; other routes are logged.
+      logController: new LogController({ disableRequestLogging: (request) => OPS_ROUTES.has(request.url) }),
     });
     const { checks } = options;
     new Gauge({

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { SiteModel } from '../../config/load/model.ts';
+import { Gateway } from '../../gateway/gateway.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
@@ -46,6 +47,7 @@ export interface ProcessContext {
 /** A composed process: components in start order, and its HTTP server. */
 export interface ComposedProcess {
   readonly components: readonly Component[];
+  readonly gateway: Gateway | undefined;
   readonly http: HttpServer;
   readonly metrics: Registry;
 }
@@ -86,10 +88,16 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     );
     checks.push(postgres);
   }
+  let redis: RedisConnection | undefined;
   if (needs.has('redis')) {
-    const redis = new RedisConnection(settings.REDIS_URL, { logger: logger.child({ component: 'redis' }) });
+    redis = new RedisConnection(settings.REDIS_URL, { logger: logger.child({ component: 'redis' }) });
     components.push(redis);
     checks.push(redis);
+  }
+  let gateway: Gateway | undefined;
+  if (role === 'gateway' || role === 'all') {
+    if (!redis) throw new Error('the gateway needs Redis');
+    gateway = new Gateway({ model, settings, logger, clock, metrics, redis: redis.client });
   }
   if (needs.has('tsdb')) {
     const tsdb = new TsdbConnection(settings.TSDB_URL);
@@ -108,7 +116,11 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     logger,
     clock,
   });
+  if (gateway) {
+    components.push(...gateway.components);
+    gateway.routes(http.app);
+  }
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
   components.push(http);
-  return { components, http, metrics };
+  return { components, gateway, http, metrics };
 }

@@ -26,6 +26,25 @@ export const Settings = Type.Object({
   STEWARD_SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100 }),
   /** How long a role waits for PostgreSQL at start before giving up. */
   STEWARD_STARTUP_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 0 }),
+  /** Which site of the configuration this gateway serves (one gateway per site); default the first. */
+  STEWARD_SITE: Type.Optional(Type.String({ minLength: 1 })),
+  STEWARD_MQTT_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  STEWARD_MQTT_PORT: Type.Integer({ default: 1883, minimum: 0, maximum: 65_535 }),
+  /** MQTT over WebSocket for devices behind HTTP proxies; 0 picks a free port. */
+  STEWARD_MQTT_WS_PORT: Type.Integer({ default: 9001, minimum: 0, maximum: 65_535 }),
+  /** Larger payloads are refused with PAYLOAD_TOO_LARGE (and dead-lettered). */
+  STEWARD_MAX_PAYLOAD_BYTES: Type.Integer({ default: 65_536, minimum: 64 }),
+  /** Connections announcing larger MQTT packets are dropped before the packet is read. */
+  STEWARD_MAX_PACKET_BYTES: Type.Integer({ default: 262_144, minimum: 1_024 }),
+  /** `source` keeps device timestamps (within 5 minutes ahead of the gateway clock); `gateway` stamps on receipt. */
+  STEWARD_TIMESTAMP_POLICY: Type.Enum(['source', 'gateway'], { default: 'source' }),
+  /** The gateway's write-ahead spool; a volume in containers. */
+  STEWARD_SPOOL_DIR: Type.String({ default: '.stack/spool', minLength: 1 }),
+  STEWARD_SPOOL_MAX_BYTES: Type.Integer({ default: 1_073_741_824, minimum: 1_048_576 }),
+  /** fsync period of the spool; 0 syncs before every acknowledgement (slowest, survives power loss). */
+  STEWARD_SPOOL_FSYNC_MS: Type.Integer({ default: 200, minimum: 0 }),
+  /** Number of reading queues the rule workers share (shards by equipment). */
+  STEWARD_RULE_SHARDS: Type.Integer({ default: 8, minimum: 1, maximum: 1_024 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 export type Settings = Static<typeof Settings>;

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigFixture } from '../helpers/config-fixture.ts';
 import { createTestDatabase, type TestDatabase, uniqueName } from '../helpers/stack.ts';
@@ -19,7 +22,13 @@ describe('steward processes on the real stack', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     db = await createTestDatabase();
-    env = { DATABASE_URL: db.url, STEWARD_REDIS_PREFIX: uniqueName('t') };
+    env = {
+      DATABASE_URL: db.url,
+      STEWARD_REDIS_PREFIX: uniqueName('t'),
+      STEWARD_MQTT_PORT: '0',
+      STEWARD_MQTT_WS_PORT: '0',
+      STEWARD_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), 'steward-spool-')),
+    };
   });
   afterAll(async () => {
     await db.drop();

@@ -25,6 +25,8 @@ export class RedisConnection implements Component, HealthCheck {
   }
 
   async start(): Promise<void> {
+    // Another user of the client (BullMQ) may have started connecting it already.
+    if (this.client.status !== 'wait') return;
     try {
       await this.client.connect();
     } catch (error) {
