@@ -50,6 +50,9 @@ describe('embedded broker with standard MQTT clients', () => {
   let broker: EmbeddedBroker;
   const pub = (args: string[]) =>
     run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-V', 'mqttv311', ...args]);
+  /** mosquitto_pub as the device, QoS 1. */
+  const devicePub = (topic: string, message: string) =>
+    pub(['-u', DEVICE, '-P', PASSWORD, '-q', '1', '-t', topic, '-m', message]);
   const rejections = async (code: string): Promise<number> => {
     const metric = await metrics.getSingleMetric('steward_gateway_rejections_total')?.get();
     return metric?.values.find((v) => v.labels.code === code)?.value ?? 0;
@@ -89,18 +92,7 @@ describe('embedded broker with standard MQTT clients', () => {
   it('acknowledges a QoS 1 reading from mosquitto_pub only after ingesting it', async () => {
     const before = accepted.length;
     const ts = Date.now() - 1000;
-    const result = await pub([
-      '-u',
-      DEVICE,
-      '-P',
-      PASSWORD,
-      '-q',
-      '1',
-      '-t',
-      `devices/${DEVICE}/points/power`,
-      '-m',
-      JSON.stringify({ ts, value: 321.5 }),
-    ]);
+    const result = await devicePub(`devices/${DEVICE}/points/power`, JSON.stringify({ ts, value: 321.5 }));
     expect(result.code).toBe(0);
     expect(accepted.slice(before)).toEqual([
       { pointId: 'MB-EM-01000.power', ts, value: 321.5, quality: 'good' },
@@ -109,18 +101,7 @@ describe('embedded broker with standard MQTT clients', () => {
 
   it('takes a per-device batch', async () => {
     const before = accepted.length;
-    const result = await pub([
-      '-u',
-      DEVICE,
-      '-P',
-      PASSWORD,
-      '-q',
-      '1',
-      '-t',
-      `devices/${DEVICE}/readings`,
-      '-m',
-      '{"readings":{"energy":100.5,"power":20}}',
-    ]);
+    const result = await devicePub(`devices/${DEVICE}/readings`, '{"readings":{"energy":100.5,"power":20}}');
     expect(result.code).toBe(0);
     expect(
       accepted
@@ -152,7 +133,7 @@ describe('embedded broker with standard MQTT clients', () => {
   it("refuses a publish under another device's prefix, ingests nothing and counts it", async () => {
     const before = accepted.length;
     const deniedBefore = await rejections('PUBLISH_NOT_ALLOWED');
-    await pub(['-u', DEVICE, '-P', PASSWORD, '-q', '1', '-t', `devices/${OTHER}/points/power`, '-m', '5']);
+    await devicePub(`devices/${OTHER}/points/power`, '5');
     expect(accepted.length).toBe(before);
     expect(await rejections('PUBLISH_NOT_ALLOWED')).toBe(deniedBefore + 1);
     expect(deadLetters.list(1)[0]).toMatchObject({
@@ -164,18 +145,7 @@ describe('embedded broker with standard MQTT clients', () => {
 
   it('acknowledges malformed payloads but dead-letters them with a code', async () => {
     const before = accepted.length;
-    const result = await pub([
-      '-u',
-      DEVICE,
-      '-P',
-      PASSWORD,
-      '-q',
-      '1',
-      '-t',
-      `devices/${DEVICE}/points/power`,
-      '-m',
-      '{"value": oops',
-    ]);
+    const result = await devicePub(`devices/${DEVICE}/points/power`, '{"value": oops');
     expect(result.code).toBe(0);
     expect(accepted.length).toBe(before);
     expect(deadLetters.list(1)[0]).toMatchObject({ code: 'PAYLOAD_NOT_JSON', device: DEVICE });
