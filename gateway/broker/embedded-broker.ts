@@ -118,13 +118,16 @@ export class EmbeddedBroker implements Component {
   }
 
   async stop(): Promise<void> {
-    // Stop intake first; in-flight publishes finish their spool append before the broker closes.
-    await Promise.all([
+    // Stop accepting first; the listeners finish closing only once every client connection has
+    // ended, which aedes.close() brings about (in-flight publishes finish their spool append).
+    const listenersClosed = Promise.all([
       this.#tcp ? new Promise<void>((resolve) => this.#tcp?.close(() => resolve())) : undefined,
       this.#ws ? new Promise<void>((resolve) => this.#ws?.close(() => resolve())) : undefined,
     ]);
     const aedes = this.#aedes;
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    for (const client of this.#ws?.clients ?? []) client.terminate();
+    await listenersClosed;
   }
 
   /** Sends a command to a device on `devices/<device>/cmd/<name>` (what devices may subscribe to). */

@@ -150,6 +150,7 @@ async function runRole(
     version,
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
+    demo: options.demo,
   });
   const lifecycle = new Lifecycle(composed.components, logger);
   exitOnSignals(lifecycle, logger, settings.STEWARD_SHUTDOWN_TIMEOUT_MS);

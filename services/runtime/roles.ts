@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { SiteModel } from '../../config/load/model.ts';
 import { Gateway } from '../../gateway/gateway.ts';
+import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
+import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
@@ -42,6 +45,8 @@ export interface ProcessContext {
   readonly version: string;
   readonly port?: number;
   readonly host?: string;
+  /** Demo mode: `all` also runs the simulated building. */
+  readonly demo?: boolean;
 }
 
 /** A composed process: components in start order, and its HTTP server. */
@@ -94,6 +99,9 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     components.push(redis);
     checks.push(redis);
   }
+  const simulator =
+    role === 'simulate' || (role === 'all' && context.demo) ? composeSimulator(context) : undefined;
+  if (simulator) components.push(simulator);
   let gateway: Gateway | undefined;
   if (role === 'gateway' || role === 'all') {
     if (!redis) throw new Error('the gateway needs Redis');
@@ -120,7 +128,29 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     components.push(...gateway.components);
     gateway.routes(http.app);
   }
+  if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
   components.push(http);
   return { components, gateway, http, metrics };
+}
+
+/**
+ * The simulated building publishes to the gateway's broker (or STEWARD_SIM_MQTT_URL) and serves the
+ * configured OPC UA endpoints. It starts before the gateway, so the OPC UA servers already listen
+ * when the gateway connects; its devices reconnect by themselves until the broker is up.
+ */
+function composeSimulator(context: ProcessContext): Simulator {
+  const { settings, model, clock, logger } = context;
+  const brokerHost = settings.STEWARD_MQTT_HOST ?? settings.STEWARD_HTTP_HOST;
+  const host = brokerHost === '0.0.0.0' ? '127.0.0.1' : brokerHost;
+  return new Simulator({
+    model,
+    clock,
+    logger: logger.child({ component: 'simulator' }),
+    seed: settings.STEWARD_SIM_SEED,
+    mqttUrl: settings.STEWARD_SIM_MQTT_URL ?? `mqtt://${host}:${settings.STEWARD_MQTT_PORT}`,
+    knobs: { rateMultiplier: settings.STEWARD_SIM_RATE ?? (context.demo ? 20 : 1) },
+    statePath: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-state.json'),
+    opcuaPkiDir: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-pki'),
+  });
 }

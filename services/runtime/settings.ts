@@ -45,6 +45,11 @@ export const Settings = Type.Object({
   STEWARD_SPOOL_FSYNC_MS: Type.Integer({ default: 200, minimum: 0 }),
   /** Number of reading queues the rule workers share (shards by equipment). */
   STEWARD_RULE_SHARDS: Type.Integer({ default: 8, minimum: 1, maximum: 1_024 }),
+  /** Broker the simulated devices publish to; default the gateway's embedded broker on this host. */
+  STEWARD_SIM_MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
+  /** Simulated devices report this many times faster than their configured interval (demo default 20). */
+  STEWARD_SIM_RATE: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 })),
+  STEWARD_SIM_SEED: Type.Integer({ default: 1 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 export type Settings = Static<typeof Settings>;
@@ -59,7 +64,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   for (const key of Object.keys(Settings.properties)) {
     const value = env[key];
     if (value === undefined || value === '') continue;
-    raw[key] = /^-?\d+$/.test(value) && isIntegerSetting(key) ? Number(value) : value;
+    raw[key] = isNumericSetting(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   const withDefaults = Value.Default(Settings, raw);
   const errors = [...Value.Errors(Settings, withDefaults)];
@@ -72,7 +77,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return withDefaults as Settings;
 }
 
-function isIntegerSetting(key: string): boolean {
+function isNumericSetting(key: string): boolean {
   const schema = (Settings.properties as Record<string, { type?: string }>)[key];
-  return schema?.type === 'integer';
+  return schema?.type === 'integer' || schema?.type === 'number';
 }

@@ -60,8 +60,9 @@ export function startSteward(
   role: string,
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  extraArgs: readonly string[] = [],
 ): Promise<RunningSteward> {
-  const child = spawnSteward([role, '--port', '0'], env);
+  const child = spawnSteward([role, '--port', '0', ...extraArgs], env);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

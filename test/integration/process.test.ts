@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigFixture } from '../helpers/config-fixture.ts';
+import { freePort } from '../helpers/mosquitto.ts';
 import { createTestDatabase, type TestDatabase, uniqueName } from '../helpers/stack.ts';
 import { runSteward, startSteward } from '../helpers/steward-process.ts';
 
@@ -20,9 +21,18 @@ async function getHealth(url: string): Promise<{ code: number; body: Health }> {
 describe('steward processes on the real stack', () => {
   let db: TestDatabase;
   let env: Record<string, string>;
+  let fixture: ConfigFixture;
   beforeAll(async () => {
     db = await createTestDatabase();
+    // The simulator serves the configured OPC UA endpoints: give them free ports of this test's own.
+    fixture = new ConfigFixture();
+    const ports = [await freePort(), await freePort()];
+    fixture.edit('organisation.yaml', (d) => {
+      d.setIn(['sites', 0, 'sources', 'opcua', 0, 'url'], `opc.tcp://127.0.0.1:${ports[0]}/steward/bms`);
+      d.setIn(['sites', 0, 'sources', 'opcua', 1, 'url'], `opc.tcp://127.0.0.1:${ports[1]}/steward/lifts`);
+    });
     env = {
+      STEWARD_CONFIG_DIR: fixture.dir,
       DATABASE_URL: db.url,
       STEWARD_REDIS_PREFIX: uniqueName('t'),
       STEWARD_MQTT_PORT: '0',
@@ -32,6 +42,7 @@ describe('steward processes on the real stack', () => {
   });
   afterAll(async () => {
     await db.drop();
+    fixture.dispose();
   });
 
   it('runs `all` with /health reporting every dependency up, /metrics in Prometheus format, and stops on SIGTERM with exit 0', async () => {
@@ -130,4 +141,47 @@ describe('steward processes on the real stack', () => {
     expect(migrated.code).toBe(0);
     expect(migrated.stdout).toMatch(/registry synced: \d+ equipment, \d+ points, 5 contracts/);
   });
+
+  it('runs `all --demo`: readings of the simulated building reach the time-series store, and faults are injected by command', async () => {
+    const mqttPort = await freePort();
+    const steward = await startSteward(
+      'all',
+      { ...env, STEWARD_MQTT_PORT: String(mqttPort), STEWARD_SIM_RATE: '60' },
+      60_000,
+      ['--demo'],
+    );
+    try {
+      const status = async () =>
+        (await (await fetch(`${steward.url}/gateway/status`)).json()) as {
+          forwarders: Record<string, { written: number }>;
+          sources: { name: string; stats?: { connected: boolean; valuesReceived: number } }[];
+        };
+      const deadline = Date.now() + 45_000;
+      let current = await status();
+      const ready = () =>
+        (current.forwarders['forwarder:tsdb']?.written ?? 0) > 200 &&
+        current.sources
+          .filter((s) => s.name.startsWith('opcua:'))
+          .every((s) => (s.stats?.valuesReceived ?? 0) > 0);
+      while (!ready() && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        current = await status();
+      }
+      expect(ready()).toBe(true);
+      const injected = await fetch(`${steward.url}/simulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'door_forced_open', equipmentId: 'MB-DOOR-01' }),
+      });
+      expect(injected.status).toBe(201);
+      const refused = await fetch(`${steward.url}/simulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'door_forced_open', equipmentId: 'NO-SUCH-DOOR' }),
+      });
+      expect(refused.status).toBe(404);
+    } finally {
+      expect(await steward.stop()).toBe(0);
+    }
+  }, 120_000);
 });
