@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { SiteModel } from '../config/load/model.ts';
+import type { OpcuaIdentityConfig } from '../config/schema/opcua.ts';
 import type { Clock } from '../services/runtime/clock.ts';
 import type { Component } from '../services/runtime/component.ts';
 import type { Logger } from '../services/runtime/logger.ts';
+import { resolveSecret } from '../services/runtime/secrets.ts';
 import type { Settings } from '../services/runtime/settings.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { LiveValues } from './handoff/live-values.ts';
@@ -14,6 +16,7 @@ import { DeadLetterMirror, DeadLetters, deadLetterKey } from './ingest/dead-lett
 import { Ingestor } from './ingest/ingestor.ts';
 import { DEFAULT_POLICY } from './ingest/normalise.ts';
 import { PointIndex } from './ingest/point-index.ts';
+import type { OpcuaIdentity } from './sources/opcua/endpoint-options.ts';
 import { OpcuaSource } from './sources/opcua/opcua-source.ts';
 import { SiteBrokerSource } from './sources/site-broker.ts';
 import { Spool } from './store/spool.ts';
@@ -145,8 +148,13 @@ export class Gateway {
         ({ endpoint, points }) =>
           new OpcuaSource({
             endpoint,
-            identity: { type: 'anonymous' },
-            trust: { pkiDir: path.resolve(settings.STEWARD_SPOOL_DIR, 'pki') },
+            identity: resolveIdentity(endpoint.identity),
+            trust: {
+              ...endpoint.trust,
+              pkiDir: endpoint.trust?.pkiDir ?? path.resolve(settings.STEWARD_SPOOL_DIR, 'pki'),
+            },
+            ...(endpoint.subscription ? { subscription: endpoint.subscription } : {}),
+            ...(endpoint.reconnect ? { reconnect: endpoint.reconnect } : {}),
             points,
             onValues: (values) => {
               this.ingestor.values(`opcua:${endpoint.id}`, values).catch((error: unknown) => {
@@ -186,4 +194,13 @@ export class Gateway {
       return { deadLetters: this.deadLetters.list(limit) };
     });
   }
+}
+
+/** The configured identity with its password read from the environment or a file. */
+function resolveIdentity(identity: OpcuaIdentityConfig | undefined): OpcuaIdentity {
+  if (!identity || identity.type === 'anonymous') return { type: 'anonymous' };
+  if (identity.type === 'username') {
+    return { type: 'username', userName: identity.userName, password: resolveSecret(identity.password) };
+  }
+  return identity;
 }

@@ -343,3 +343,38 @@ describe('device credentials', () => {
     for (const secret of model.deviceSecrets.values()) expect(secret).toMatch(/^scrypt\$16384\$8\$1\$/);
   });
 });
+
+describe('OPC UA endpoint options', () => {
+  it('accepts identity, trust and subscription tuning, and refuses a password written in the file', () => {
+    const fixture = new ConfigFixture();
+    try {
+      fixture.edit('organisation.yaml', (d) => {
+        d.setIn(['sites', 0, 'sources', 'opcua', 0, 'securityMode'], 'SignAndEncrypt');
+        d.setIn(['sites', 0, 'sources', 'opcua', 0, 'securityPolicy'], 'Basic256Sha256');
+        d.setIn(['sites', 0, 'sources', 'opcua', 0, 'identity'], {
+          type: 'username',
+          userName: 'gw',
+          password: 'env:BMS_PASSWORD',
+        });
+        d.setIn(['sites', 0, 'sources', 'opcua', 0, 'subscription'], {
+          itemsPerSubscription: 500,
+          deadband: { type: 'absolute', value: 0.1 },
+        });
+      });
+      const endpoint = loadConfig(fixture.dir).sites[0]?.sources.opcua[0];
+      expect(endpoint?.identity).toEqual({ type: 'username', userName: 'gw', password: 'env:BMS_PASSWORD' });
+      expect(endpoint?.subscription?.itemsPerSubscription).toBe(500);
+      fixture.edit('organisation.yaml', (d) =>
+        d.setIn(['sites', 0, 'sources', 'opcua', 0, 'identity', 'password'], 'hunter2'),
+      );
+      expect(issuesOf(fixture.dir)).toContainEqual(
+        expect.objectContaining({
+          path: 'sites[0].sources.opcua[0].identity.password',
+          message: expect.stringContaining('must match pattern'),
+        }),
+      );
+    } finally {
+      fixture.dispose();
+    }
+  });
+});

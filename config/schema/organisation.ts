@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { BuildingCode, Id, LocalizedText, SecretRef } from './common.ts';
+import { OpcuaEndpointExtraFields } from './opcua.ts';
 
 export const Zone = Type.Object(
   {
@@ -32,6 +33,7 @@ export const OpcuaEndpoint = Type.Object(
     url: Type.String({ pattern: '^opc\\.tcp://' }),
     securityMode: Type.Enum(['None', 'Sign', 'SignAndEncrypt']),
     securityPolicy: Type.Enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']),
+    ...OpcuaEndpointExtraFields,
   },
   { additionalProperties: false },
 );

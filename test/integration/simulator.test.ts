@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -20,21 +20,10 @@ import { loadConfig } from '../../config/load/load-config.ts';
 import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { systemClock } from '../../services/runtime/clock.ts';
+import { freePort } from '../../services/runtime/free-port.ts';
 import { sampleConfigDir } from '../helpers/config-fixture.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(
   what: string,
