@@ -1,5 +1,6 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import type { Clock } from '../../services/runtime/clock.ts';
+import { sharedCounter } from '../../services/runtime/metrics.ts';
 import { toReadings } from './convert.ts';
 import type { DeadLetters } from './dead-letters.ts';
 import { type Decoded, decodeBoundMessage, decodeDeviceMessage } from './decode-mqtt.ts';
@@ -38,24 +39,20 @@ export class Ingestor {
 
   constructor(options: IngestorOptions) {
     this.#options = options;
-    const registers = [options.metrics];
-    this.#messages = new Counter({
+    this.#messages = sharedCounter(options.metrics, {
       name: 'steward_gateway_messages_total',
       help: 'Messages received, by source',
       labelNames: ['source'],
-      registers,
     });
-    this.#readings = new Counter({
+    this.#readings = sharedCounter(options.metrics, {
       name: 'steward_gateway_readings_total',
       help: 'Readings accepted into the spool, by source',
       labelNames: ['source'],
-      registers,
     });
-    this.#rejections = new Counter({
+    this.#rejections = sharedCounter(options.metrics, {
       name: 'steward_gateway_rejections_total',
       help: 'Messages or values refused, by reason code',
       labelNames: ['code'],
-      registers,
     });
   }
 

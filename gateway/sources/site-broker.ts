@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import type { MqttBroker } from '../../config/schema/organisation.ts';
 import type { Component } from '../../services/runtime/component.ts';
 import type { Logger } from '../../services/runtime/logger.ts';
+import { sharedCounter, sharedGauge } from '../../services/runtime/metrics.ts';
 import { resolveSecret } from '../../services/runtime/secrets.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 
@@ -36,25 +37,16 @@ export class SiteBrokerSource implements Component {
   constructor(options: SiteBrokerOptions) {
     this.#options = options;
     this.name = `site-broker:${options.broker.id}`;
-    const registers = [options.metrics];
-    this.#connected =
-      (options.metrics.getSingleMetric('steward_site_broker_connected') as Gauge<'broker'> | undefined) ??
-      new Gauge({
-        name: 'steward_site_broker_connected',
-        help: 'Connected to the site broker (1) or not (0)',
-        labelNames: ['broker'],
-        registers,
-      });
-    this.#reconnects =
-      (options.metrics.getSingleMetric('steward_site_broker_reconnects_total') as
-        | Counter<'broker'>
-        | undefined) ??
-      new Counter({
-        name: 'steward_site_broker_reconnects_total',
-        help: 'Reconnection attempts to a site broker',
-        labelNames: ['broker'],
-        registers,
-      });
+    this.#connected = sharedGauge(options.metrics, {
+      name: 'steward_site_broker_connected',
+      help: 'Connected to the site broker (1) or not (0)',
+      labelNames: ['broker'],
+    });
+    this.#reconnects = sharedCounter(options.metrics, {
+      name: 'steward_site_broker_reconnects_total',
+      help: 'Reconnection attempts to a site broker',
+      labelNames: ['broker'],
+    });
   }
 
   async start(): Promise<void> {

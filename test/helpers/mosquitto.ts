@@ -14,7 +14,12 @@ export class Mosquitto {
   readonly #dir: string;
   #child: ChildProcess | undefined;
 
-  constructor(port: number, username = 'steward', password = 'site-broker-secret') {
+  constructor(
+    port: number,
+    username = 'steward',
+    password = 'site-broker-secret',
+    tls?: { readonly certFile: string; readonly keyFile: string },
+  ) {
     this.port = port;
     this.username = username;
     this.password = password;
@@ -29,6 +34,7 @@ export class Mosquitto {
       path.join(this.#dir, 'mosquitto.conf'),
       [
         `listener ${port} 127.0.0.1`,
+        ...(tls ? [`certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`] : []),
         'allow_anonymous false',
         `password_file ${passwords}`,
         'persistence false',
@@ -73,4 +79,61 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * A throw-away certificate authority and a server certificate for 127.0.0.1, made with openssl,
+ * readable by the mosquitto user. For TLS tests only.
+ */
+export function makeTestCertificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Steward Test CA',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    file('server.key'),
+    '-out',
+    file('server.csr'),
+  );
+  writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    file('san.ext'),
+    '-out',
+    file('server.pem'),
+  );
+  chmodSync(dir, 0o755);
+  for (const name of ['ca.pem', 'server.pem', 'server.key']) chmodSync(file(name), 0o644);
+  return { caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server.key') };
 }

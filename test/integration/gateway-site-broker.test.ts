@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +14,7 @@ import { SiteBrokerSource } from '../../gateway/sources/site-broker.ts';
 import { systemClock } from '../../services/runtime/clock.ts';
 import { createLogger } from '../../services/runtime/logger.ts';
 import { ConfigFixture } from '../helpers/config-fixture.ts';
-import { freePort, Mosquitto } from '../helpers/mosquitto.ts';
+import { freePort, Mosquitto, makeTestCertificates } from '../helpers/mosquitto.ts';
 
 const waitFor = async (condition: () => boolean, timeoutMs = 15_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -142,5 +145,62 @@ describe('site-broker client against a real Mosquitto', () => {
       return accepted.length > 0;
     });
     expect(accepted[0]).toMatchObject({ pointId: 'OB1-AHU-09.fan_running', value: 0 });
+  });
+});
+
+describe('site-broker client over TLS', () => {
+  it('connects to an mqtts:// broker whose certificate its CA signed, and refuses one it cannot verify', async () => {
+    const certDir = mkdtempSync(path.join(tmpdir(), 'steward-tls-'));
+    const certs = makeTestCertificates(certDir);
+    const broker = new Mosquitto(await freePort(), 'steward', 'tls-secret', certs);
+    await broker.start();
+    process.env.STEWARD_TEST_TLS_PASSWORD = broker.password;
+    const fixture = new ConfigFixture();
+    const sources: SiteBrokerSource[] = [];
+    try {
+      const metrics = new Registry();
+      const accepted: Reading[] = [];
+      const make = (tls: { caFile?: string }) => {
+        const source = new SiteBrokerSource({
+          broker: {
+            id: `tls-${sources.length}`,
+            kind: 'external',
+            url: `mqtts://127.0.0.1:${broker.port}`,
+            username: broker.username,
+            password: 'env:STEWARD_TEST_TLS_PASSWORD',
+            tls,
+          },
+          topics: [],
+          ingestor: new Ingestor({
+            index: new PointIndex(loadConfig(fixture.dir)),
+            policy: DEFAULT_POLICY,
+            clock: systemClock,
+            spool: { append: async (readings) => void accepted.push(...readings) },
+            deadLetters: new DeadLetters(10),
+            metrics,
+            maxPayloadBytes: 4096,
+          }),
+          logger: createLogger({ LOG_LEVEL: 'silent' }, 'test'),
+          metrics,
+          reconnectMinMs: 100,
+          reconnectMaxMs: 500,
+        });
+        sources.push(source);
+        return source;
+      };
+      const trusted = make({ caFile: certs.caFile });
+      await trusted.start();
+      await waitFor(() => trusted.connected);
+      const untrusted = make({});
+      await untrusted.start();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(untrusted.connected).toBe(false);
+    } finally {
+      for (const source of sources) await source.stop();
+      await broker.stop();
+      broker.dispose();
+      fixture.dispose();
+      rmSync(certDir, { recursive: true, force: true });
+    }
   });
 });
