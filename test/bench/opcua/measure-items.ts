@@ -1,7 +1,7 @@
 /**
  * How many value changes per second the OPC UA source keeps up with, on loopback.
  *
- *   node_modules/.bin/node gateway/sources/opcua/measure-items.ts [--counts 5000,10000,20000] [--seconds 15]
+ *   node_modules/.bin/node test/bench/opcua/measure-items.ts [--counts 5000,10000,20000] [--seconds 15]
  *     [--sampling-ms 1000] [--json]
  *
  * For each count K it starts the test fixture server (a child process) with K variables that all
@@ -18,28 +18,14 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import {
-  type FixtureServer,
-  startFixtureServer,
-} from '../../../test/integration/fixtures/opcua/spawn-server.ts';
-import { OpcuaSource } from './opcua-source.ts';
+import { OpcuaSource } from '../../../gateway/sources/opcua/opcua-source.ts';
+import { type FixtureServer, startFixtureServer } from '../../integration/fixtures/opcua/spawn-server.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    counts: { type: 'string', default: '5000,10000,20000' },
-    seconds: { type: 'string', default: '15' },
-    'sampling-ms': { type: 'string', default: '1000' },
-    json: { type: 'boolean', default: false },
-  },
-});
-const counts = args.counts.split(',').map(Number);
-const windowS = Number(args.seconds);
-const samplingIntervalMs = Number(args['sampling-ms']);
 const TICK_MS = 1_000;
 const WARMUP_MS = 3_000;
 const SETUP_TIMEOUT_MS = 120_000;
 
-interface Row {
+export interface Row {
   items: number;
   setupMs: number;
   receivedPerS: number;
@@ -71,7 +57,12 @@ function processCpuSeconds(pid: number | undefined): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measure(items: number, workDir: string): Promise<Row> {
+async function measure(
+  items: number,
+  workDir: string,
+  windowS: number,
+  samplingIntervalMs: number,
+): Promise<Row> {
   const server: FixtureServer = await startFixtureServer({
     pkiDir: path.join(workDir, 'server-pki'),
     points: items,
@@ -161,46 +152,81 @@ async function measure(items: number, workDir: string): Promise<Row> {
   }
 }
 
-const workDir = mkdtempSync(path.join(tmpdir(), 'steward-opcua-measure-'));
-const rows: Row[] = [];
-try {
-  for (const items of counts) rows.push(await measure(items, workDir));
-} finally {
-  rmSync(workDir, { recursive: true, force: true });
+export interface MeasureOptions {
+  readonly counts: readonly number[];
+  /** Steady measuring window per count, seconds. */
+  readonly windowS: number;
+  readonly samplingIntervalMs: number;
 }
 
-const header = [
-  'items',
-  'setup ms',
-  'received/s',
-  'missed/s',
-  'kept up %',
-  'batches/s',
-  'gateway CPU %',
-  'server CPU %',
-  'loop p99 ms',
-  'age p50 ms',
-  'age p99 ms',
-];
-const lines = rows.map((r) => [
-  r.items,
-  r.setupMs,
-  r.receivedPerS,
-  r.missedPerS,
-  r.keptUpPct,
-  r.batchesPerS,
-  r.gatewayCpuPct,
-  r.serverCpuPct,
-  r.loopDelayP99Ms,
-  r.latencyP50Ms,
-  r.latencyP99Ms,
-]);
-const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-const format = (cells: readonly unknown[]): string =>
-  cells.map((cell, i) => String(cell).padStart(widths[i] ?? 0)).join('  ');
-process.stdout.write(
-  `\nsampling ${samplingIntervalMs} ms, publishing 1000 ms, window ${windowS} s\n${format(header)}\n${lines.map(format).join('\n')}\n`,
-);
-if (args.json)
-  process.stdout.write(`${JSON.stringify({ windowS, tickMs: TICK_MS, samplingIntervalMs, rows })}\n`);
-process.exit(0);
+/** Measures each count in turn on a fresh fixture server; loopback only, bounded in time. */
+export async function measureItems(options: MeasureOptions): Promise<Row[]> {
+  const workDir = mkdtempSync(path.join(tmpdir(), 'steward-opcua-measure-'));
+  const rows: Row[] = [];
+  try {
+    for (const items of options.counts) {
+      rows.push(await measure(items, workDir, options.windowS, options.samplingIntervalMs));
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** The largest count whose changes all arrived (kept up ≥ 99 %), or 0. */
+export function itemsSustained(rows: readonly Row[]): number {
+  return Math.max(0, ...rows.filter((row) => row.keptUpPct >= 99).map((row) => row.items));
+}
+
+if (import.meta.main) {
+  const { values: args } = parseArgs({
+    options: {
+      counts: { type: 'string', default: '5000,10000,20000' },
+      seconds: { type: 'string', default: '15' },
+      'sampling-ms': { type: 'string', default: '1000' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const windowS = Number(args.seconds);
+  const samplingIntervalMs = Number(args['sampling-ms']);
+  const rows = await measureItems({
+    counts: args.counts.split(',').map(Number),
+    windowS,
+    samplingIntervalMs,
+  });
+  const header = [
+    'items',
+    'setup ms',
+    'received/s',
+    'missed/s',
+    'kept up %',
+    'batches/s',
+    'gateway CPU %',
+    'server CPU %',
+    'loop p99 ms',
+    'age p50 ms',
+    'age p99 ms',
+  ];
+  const lines = rows.map((r) => [
+    r.items,
+    r.setupMs,
+    r.receivedPerS,
+    r.missedPerS,
+    r.keptUpPct,
+    r.batchesPerS,
+    r.gatewayCpuPct,
+    r.serverCpuPct,
+    r.loopDelayP99Ms,
+    r.latencyP50Ms,
+    r.latencyP99Ms,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const format = (cells: readonly unknown[]): string =>
+    cells.map((cell, i) => String(cell).padStart(widths[i] ?? 0)).join('  ');
+  process.stdout.write(
+    `\nsampling ${samplingIntervalMs} ms, publishing 1000 ms, window ${windowS} s\n${format(header)}\n${lines.map(format).join('\n')}\n`,
+  );
+  if (args.json)
+    process.stdout.write(`${JSON.stringify({ windowS, tickMs: TICK_MS, samplingIntervalMs, rows })}\n`);
+  process.exit(0);
+}
