@@ -24,6 +24,6 @@ COPY dashboards/ dashboards/
 RUN mkdir -p /var/lib/steward/spool && chown -R node:node /var/lib/steward
 USER node
 
-EXPOSE 8080 1883
+EXPOSE 8080 1883 9001
 ENTRYPOINT ["node", "services/runtime/bin/steward.mjs"]
 CMD ["all"]

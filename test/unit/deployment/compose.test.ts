@@ -268,6 +268,19 @@ describe('docker-compose.yml', () => {
     expect(published('gateway')).toEqual(expect.arrayContaining(['1883:1883', '8883:8883']));
   });
 
+  it('keeps the gateway spool on its volume and listens for devices on the published ports', () => {
+    const gateway = service('gateway');
+    const env = environmentOf(gateway);
+    const spoolMount = (gateway.volumes ?? [])
+      .map((mount) => (typeof mount === 'string' ? mount.split(':')[1] : mount.target))
+      .find((target) => target === env.STEWARD_SPOOL_DIR);
+    expect(spoolMount).toBe('/var/lib/steward/spool');
+    const published = (gateway.ports ?? []).map((port) => String(port));
+    expect(published).toContain(`${env.STEWARD_MQTT_PORT}:${env.STEWARD_MQTT_PORT}`);
+    expect(published).toContain(`${env.STEWARD_MQTT_WS_PORT}:${env.STEWARD_MQTT_WS_PORT}`);
+    expect(env.STEWARD_MQTT_HOST).toBe('0.0.0.0');
+  });
+
   it('holds no literal password', () => {
     const text = read('docker-compose.yml');
     for (const [name, svc] of services) {
