@@ -8,6 +8,8 @@ import { loadConfig } from '../../config/load/load-config.ts';
 import type { SiteModel } from '../../config/load/model.ts';
 import { hashDeviceSecret, newDeviceSecret } from '../../gateway/broker/device-credentials.ts';
 import { deadLetterKey, readDeadLetters } from '../../gateway/ingest/dead-letters.ts';
+import { checkCoverage } from '../calendar/coverage-check.ts';
+import { ChineseWorkingCalendar } from '../calendar/working-calendar.ts';
 import { syncRegistry } from '../registry/sync.ts';
 import { systemClock } from './clock.ts';
 import { PostgresConnection } from './connections/postgres.ts';
@@ -141,6 +143,9 @@ async function runRole(
   const model = loadOrReport(settings);
   if (typeof model === 'number') return model;
   const logger = createLogger(settings, role);
+  // The holiday dataset is an npm package updated once a year; say so when it falls behind.
+  const staleCalendar = checkCoverage(new ChineseWorkingCalendar().siteDate(systemClock.nowMs()));
+  if (staleCalendar) logger.warn({ calendar: staleCalendar }, 'working calendar dataset needs an update');
   const composed = composeProcess({
     role,
     settings,

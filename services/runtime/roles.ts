@@ -4,6 +4,7 @@ import type { SiteModel } from '../../config/load/model.ts';
 import { Gateway } from '../../gateway/gateway.ts';
 import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
+import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
@@ -142,6 +143,8 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
 function composeSimulator(context: ProcessContext): Simulator {
   const { settings, model, clock, logger } = context;
   const brokerHost = settings.STEWARD_MQTT_HOST ?? settings.STEWARD_HTTP_HOST;
+  // Occupancy follows the Chinese working calendar (holidays and adjusted working weekends).
+  const calendar = new ChineseWorkingCalendar({ timeZone: model.sites[0]?.timezone ?? DEFAULT_TIME_ZONE });
   const host = brokerHost === '0.0.0.0' ? '127.0.0.1' : brokerHost;
   return new Simulator({
     model,
@@ -150,6 +153,7 @@ function composeSimulator(context: ProcessContext): Simulator {
     seed: settings.STEWARD_SIM_SEED,
     mqttUrl: settings.STEWARD_SIM_MQTT_URL ?? `mqtt://${host}:${settings.STEWARD_MQTT_PORT}`,
     knobs: { rateMultiplier: settings.STEWARD_SIM_RATE ?? (context.demo ? 20 : 1) },
+    isWorkingDay: (isoDate) => calendar.isWorkingDay(isoDate),
     statePath: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-state.json'),
     opcuaPkiDir: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-pki'),
   });
