@@ -1,6 +1,5 @@
 import type { Contract, ContractsFile } from '../schema/contracts.ts';
 import { creditCodeProblem, isRealDate } from '../schema/identifiers.ts';
-import type { RulesFile } from '../schema/rules.ts';
 import type { ScoringFile, ScoringScheme } from '../schema/scoring.ts';
 import type { Vendor, VendorsFile } from '../schema/vendors.ts';
 import type { IssueCollector } from './issues.ts';
@@ -43,14 +42,6 @@ export function checkScoring(
     schemes.set(scheme.id, scheme);
   });
   return schemes;
-}
-
-export function checkRules(parsed: Parsed<RulesFile>, issues: IssueCollector): void {
-  const ids = new Set<string>();
-  parsed.data.rules.forEach((rule, r) => {
-    if (ids.has(rule.id)) issues.at(parsed.file, ['rules', r, 'id'], `duplicate rule id ${rule.id}`);
-    ids.add(rule.id);
-  });
 }
 
 export interface ContractReferences {

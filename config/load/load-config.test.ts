@@ -378,3 +378,80 @@ describe('OPC UA endpoint options', () => {
     }
   });
 });
+
+describe('rules', () => {
+  let fixture: ConfigFixture;
+  beforeEach(() => {
+    fixture = new ConfigFixture();
+  });
+  afterEach(() => fixture.dispose());
+
+  const ruleIndex = (id: string): number => {
+    let index = -1;
+    fixture.edit('rules.yaml', (d) => {
+      index = (d.toJS().rules as { id: string }[]).findIndex((rule) => rule.id === id);
+    });
+    if (index < 0) throw new Error(`sample has no rule ${id}`);
+    return index;
+  };
+
+  it('covers every streaming condition type and every scheduled check in the sample', () => {
+    const model = loadConfig(sampleConfigDir);
+    const types = new Set<string>();
+    const visit = (condition: { type: string; all?: unknown[]; any?: unknown[] }): void => {
+      types.add(condition.type);
+      for (const child of (condition.all ?? condition.any ?? []) as (typeof condition)[]) visit(child);
+    };
+    for (const rule of model.rules) {
+      if ('condition' in rule) visit(rule.condition);
+      else types.add(`scheduled:${rule.scheduled.type}`);
+    }
+    expect([...types].sort()).toEqual([
+      'composite',
+      'flatline',
+      'rate_of_change',
+      'scheduled:after_hours_consumption',
+      'scheduled:data_gap',
+      'scheduled:energy_above_baseline',
+      'stale',
+      'state',
+      'threshold',
+    ]);
+  });
+
+  it('refuses a condition reading a point the selected equipment does not have', () => {
+    const index = ruleIndex('lift-trapped-passenger');
+    fixture.edit('rules.yaml', (d) => d.setIn(['rules', index, 'condition', 'point'], 'trapped_passengers'));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/rules\.yaml$/),
+      path: `rules[${index}].condition`,
+      message: expect.stringMatching(/^point trapped_passengers is not on selected equipment .+ \(lift\)$/),
+    });
+  });
+
+  it('refuses a selector that selects nothing, and an unknown condition type', () => {
+    const index = ruleIndex('fire-alarm');
+    fixture.edit('rules.yaml', (d) => d.setIn(['rules', index, 'selector', 'buildings'], ['330302A002']));
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/rules\.yaml$/),
+      path: `rules[${index}].selector`,
+      message: 'selects no equipment',
+    });
+    fixture.edit('rules.yaml', (d) => {
+      d.setIn(['rules', index, 'selector', 'buildings'], ['330302A001']);
+      d.setIn(['rules', index, 'condition', 'type'], 'treshold');
+    });
+    expect(issuesOf(fixture.dir).some((issue) => issue.path.startsWith(`rules[${index}]`))).toBe(true);
+  });
+
+  it('refuses an after-hours check on a point that is not a cumulative register', () => {
+    const index = ruleIndex('after-hours-lighting');
+    fixture.edit('rules.yaml', (d) => d.setIn(['rules', index, 'scheduled', 'point'], 'power'));
+    expect(issuesOf(fixture.dir)).toContainEqual(
+      expect.objectContaining({
+        path: `rules[${index}].scheduled.point`,
+        message: expect.stringContaining('needs a cumulative (counter) point'),
+      }),
+    );
+  });
+});

@@ -1,5 +1,6 @@
-import { checkContracts, checkRules, checkScoring, checkVendors } from './check-commercial.ts';
+import { checkContracts, checkScoring, checkVendors } from './check-commercial.ts';
 import { checkOrganisation } from './check-organisation.ts';
+import { checkRules } from './check-rules.ts';
 import { ConfigError, IssueCollector } from './issues.ts';
 import type { SiteModel } from './model.ts';
 import { readConfigFolder } from './read-files.ts';
@@ -22,7 +23,14 @@ export function loadConfig(dir: string): SiteModel {
       : undefined;
   const vendors = parsed.vendors ? checkVendors(parsed.vendors, collector) : undefined;
   const scoringSchemes = parsed.scoring ? checkScoring(parsed.scoring, collector) : undefined;
-  if (parsed.rules) checkRules(parsed.rules, collector);
+  if (parsed.rules) {
+    checkRules(
+      parsed.rules,
+      equipment,
+      organisation ? new Set(organisation.buildings.keys()) : undefined,
+      collector,
+    );
+  }
   const contracts = parsed.contracts
     ? checkContracts(
         parsed.contracts,
