@@ -99,6 +99,26 @@ describe('embedded broker with standard MQTT clients', () => {
     ]);
   });
 
+  it('ingests QoS 0 publishes too (at most once: nothing to acknowledge)', async () => {
+    const before = accepted.length;
+    const result = await pub([
+      '-u',
+      DEVICE,
+      '-P',
+      PASSWORD,
+      '-q',
+      '0',
+      '-t',
+      `devices/${DEVICE}/points/power`,
+      '-m',
+      '17.5',
+    ]);
+    expect(result.code).toBe(0);
+    const deadline = Date.now() + 5_000;
+    while (accepted.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(accepted.slice(before).map((r) => [r.pointId, r.value])).toEqual([['MB-EM-01000.power', 17.5]]);
+  });
+
   it('takes a per-device batch', async () => {
     const before = accepted.length;
     const result = await devicePub(`devices/${DEVICE}/readings`, '{"readings":{"energy":100.5,"power":20}}');

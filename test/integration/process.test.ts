@@ -1,10 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLetterKey, mirrorDeadLetters } from '../../gateway/ingest/dead-letters.ts';
 import { ConfigFixture } from '../helpers/config-fixture.ts';
 import { freePort } from '../helpers/mosquitto.ts';
-import { createTestDatabase, type TestDatabase, uniqueName } from '../helpers/stack.ts';
+import { createTestDatabase, stackSettings, type TestDatabase, uniqueName } from '../helpers/stack.ts';
 import { runSteward, startSteward } from '../helpers/steward-process.ts';
 
 interface Health {
@@ -184,4 +186,44 @@ describe('steward processes on the real stack', () => {
       expect(await steward.stop()).toBe(0);
     }
   }, 120_000);
+});
+
+describe('steward dead-letters', () => {
+  it('prints the newest dead letters of the site from the Redis mirror', async () => {
+    const prefix = uniqueName('t');
+    const redis = new Redis(stackSettings.REDIS_URL);
+    try {
+      const key = deadLetterKey(prefix, 'admin-centre');
+      await mirrorDeadLetters(
+        redis,
+        key,
+        [
+          {
+            code: 'VALUE_NOT_FINITE',
+            detail: 'NaN is not a finite number',
+            source: 'mqtt:embedded',
+            device: 'mb-em-01000',
+            at: 1_795_000_000_000,
+          },
+          {
+            code: 'UNKNOWN_DEVICE',
+            detail: 'device ghost is not in the registry',
+            source: 'mqtt:embedded',
+            device: 'ghost',
+            at: 1_795_000_001_000,
+          },
+        ],
+        1_000,
+      );
+      const result = await runSteward(['dead-letters', '--limit', '5'], { STEWARD_REDIS_PREFIX: prefix });
+      expect(result.code).toBe(0);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/UNKNOWN_DEVICE .*ghost/);
+      expect(lines[1]).toMatch(/VALUE_NOT_FINITE .*mb-em-01000/);
+      await redis.del(key);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });
