@@ -12,6 +12,8 @@ export interface PrivateVictoriaOptions {
   readonly dataDir: string;
   /** Default /usr/bin/victoria-metrics (Debian bookworm ships 1.79.5). */
   readonly binary?: string;
+  /** More command-line flags, e.g. the benchmark's query flags. */
+  readonly extraFlags?: readonly string[];
 }
 
 export interface ExportedSeries {
@@ -37,6 +39,10 @@ export class PrivateVictoria {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** The last lines VictoriaMetrics logged, for failure messages. */
   output(): string {
     return this.#output.slice(-4_000);
@@ -54,6 +60,7 @@ export class PrivateVictoria {
         '-retentionPeriod=5y',
         '-dedup.minScrapeInterval=1ms',
         '-loggerLevel=WARN',
+        ...(this.#options.extraFlags ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
