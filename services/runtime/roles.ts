@@ -60,7 +60,7 @@ export interface ComposedProcess {
 
 /**
  * The composition root: wires the components a role needs. Later issues add their services
- * here (gateway ingest, rule workers, work orders, API routes) without changing the base.
+ * here (rule workers, work orders, API routes) without changing the base.
  */
 export function composeProcess(context: ProcessContext): ComposedProcess {
   const { role, settings, logger, clock, model } = context;
