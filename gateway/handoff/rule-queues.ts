@@ -27,7 +27,13 @@ export class RuleQueueSink {
         new Queue(readingQueueName(site, shard), {
           connection,
           prefix,
-          defaultJobOptions: { removeOnComplete: 1_000, removeOnFail: 10_000 },
+          // A batch that fails (PostgreSQL or Redis briefly away) is retried, not left behind.
+          defaultJobOptions: {
+            attempts: 8,
+            backoff: { type: 'exponential', delay: 500 },
+            removeOnComplete: 1_000,
+            removeOnFail: 10_000,
+          },
         }),
     );
     return this.#queues;

@@ -5,7 +5,9 @@ import { Gateway } from '../../gateway/gateway.ts';
 import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
+import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
+import { RuleWorker } from '../rules/worker/index.ts';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
 import { PostgresConnection } from './connections/postgres.ts';
@@ -82,8 +84,9 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
   const components: Component[] = [];
   const checks: HealthCheck[] = [];
 
+  let postgres: PostgresConnection | undefined;
   if (needs.has('postgres')) {
-    const postgres = new PostgresConnection(settings.DATABASE_URL, {
+    postgres = new PostgresConnection(settings.DATABASE_URL, {
       logger: logger.child({ component: 'postgres' }),
       startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
       clock,
@@ -129,6 +132,10 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     components.push(...gateway.components);
     gateway.routes(http.app);
   }
+  if (role === 'workers' || role === 'all') {
+    if (!postgres || !redis) throw new Error('the rule workers need PostgreSQL and Redis');
+    components.push(composeRuleWorker(context, postgres, redis));
+  }
   if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
   components.push(http);
@@ -156,5 +163,39 @@ function composeSimulator(context: ProcessContext): Simulator {
     isWorkingDay: (isoDate) => calendar.isWorkingDay(isoDate),
     statePath: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-state.json'),
     opcuaPkiDir: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-pki'),
+  });
+}
+
+/**
+ * The rule worker of the site: consumes the gateway's reading queues, evaluates the streaming
+ * rules, and records incidents (published on Redis for work orders and dashboards).
+ */
+function composeRuleWorker(
+  context: ProcessContext,
+  postgres: PostgresConnection,
+  redis: RedisConnection,
+): RuleWorker {
+  const { settings, model, clock, logger } = context;
+  const site = settings.STEWARD_SITE ?? model.sites[0]?.id;
+  if (!site) throw new Error('the configuration has no site');
+  const incidents = new IncidentStore({
+    pool: postgres.pool,
+    clock,
+    changes: new ChangePublisher({
+      publisher: redis.client,
+      prefix: settings.STEWARD_REDIS_PREFIX,
+      logger: logger.child({ component: 'incidents' }),
+    }),
+  });
+  return new RuleWorker({
+    model,
+    site,
+    redis: redis.client,
+    connection: settings.REDIS_URL,
+    prefix: settings.STEWARD_REDIS_PREFIX,
+    shards: settings.STEWARD_RULE_SHARDS,
+    incidents,
+    clock,
+    logger: logger.child({ component: 'rule-worker' }),
   });
 }

@@ -144,7 +144,7 @@ describe('steward processes on the real stack', () => {
     expect(migrated.stdout).toMatch(/registry synced: \d+ equipment, \d+ points, 5 contracts/);
   });
 
-  it('runs `all --demo`: readings of the simulated building reach the time-series store, and faults are injected by command', async () => {
+  it('runs `all --demo`: the simulated building reaches the store, and an injected fault becomes an incident', async () => {
     const mqttPort = await freePort();
     const steward = await startSteward(
       'all',
@@ -176,6 +176,17 @@ describe('steward processes on the real stack', () => {
         body: JSON.stringify({ kind: 'door_forced_open', equipmentId: 'MB-DOOR-01' }),
       });
       expect(injected.status).toBe(201);
+      // The whole chain: simulated door → MQTT → gateway → spool → rule queue → rule worker → incident.
+      const incidentDeadline = Date.now() + 30_000;
+      let incidents: { state: string; occurrences: number }[] = [];
+      while (incidents.length === 0 && Date.now() < incidentDeadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const { rows } = await db.pool.query<{ state: string; occurrences: number }>(
+          `select state, occurrences from incidents where rule_id = 'door-forced-open' and equipment_id = 'MB-DOOR-01'`,
+        );
+        incidents = rows;
+      }
+      expect(incidents).toEqual([expect.objectContaining({ state: 'active' })]);
       const refused = await fetch(`${steward.url}/simulator/faults`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
