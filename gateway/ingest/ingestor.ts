@@ -83,16 +83,29 @@ export class Ingestor {
     this.#options.deadLetters.add({ ...rejection, at: this.#options.clock.nowMs() });
   }
 
+  /** Counters bound to a source once: label lookups would otherwise run on every message. */
+  readonly #bySource = new Map<string, { messages: Counter.Internal; readings: Counter.Internal }>();
+
+  #countersFor(source: string): { messages: Counter.Internal; readings: Counter.Internal } {
+    let counters = this.#bySource.get(source);
+    if (!counters) {
+      counters = { messages: this.#messages.labels(source), readings: this.#readings.labels(source) };
+      this.#bySource.set(source, counters);
+    }
+    return counters;
+  }
+
   async #accept(source: string, decoded: Decoded): Promise<void> {
     const { index, policy, clock, spool, onAccepted } = this.#options;
-    this.#messages.inc({ source });
+    const counters = this.#countersFor(source);
+    counters.messages.inc();
     const now = clock.nowMs();
     const { readings, rejections } = toReadings(decoded.values, source, index, now, policy);
     for (const rejection of decoded.rejections) this.refuse(rejection);
     for (const rejection of rejections) this.refuse(rejection);
     if (readings.length === 0) return;
     await spool.append(readings);
-    this.#readings.inc({ source }, readings.length);
+    counters.readings.inc(readings.length);
     onAccepted?.(readings);
   }
 }

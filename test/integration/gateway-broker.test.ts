@@ -50,6 +50,12 @@ describe('embedded broker with standard MQTT clients', () => {
   let broker: EmbeddedBroker;
   const pub = (args: string[]) =>
     run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-V', 'mqttv311', ...args]);
+  /** mosquitto_sub as the device: waits for one message (at most `seconds`). */
+  const deviceSub = (topic: string, seconds: number, qos: '0' | '1' = '0') =>
+    run('mosquitto_sub', [
+      ...['-h', '127.0.0.1', '-p', String(broker.port), '-u', DEVICE, '-P', PASSWORD],
+      ...['-q', qos, '-t', topic, '-C', '1', '-W', String(seconds)],
+    ]);
   /** mosquitto_pub as the device, QoS 1. */
   const devicePub = (topic: string, message: string) =>
     pub(['-u', DEVICE, '-P', PASSWORD, '-q', '1', '-t', topic, '-m', message]);
@@ -173,43 +179,11 @@ describe('embedded broker with standard MQTT clients', () => {
 
   it('lets a device subscribe to its own commands only; retained commands reach it when it subscribes', async () => {
     await broker.publishCommand(DEVICE, 'setpoint', '{"value":24}', { qos: 1, retain: true });
-    const own = await run('mosquitto_sub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(broker.port),
-      '-u',
-      DEVICE,
-      '-P',
-      PASSWORD,
-      '-q',
-      '1',
-      '-t',
-      `devices/${DEVICE}/cmd/#`,
-      '-C',
-      '1',
-      '-W',
-      '5',
-    ]);
+    const own = await deviceSub(`devices/${DEVICE}/cmd/#`, 5, '1');
     expect(own.code).toBe(0);
     expect(own.stdout.trim()).toBe('{"value":24}');
     const deniedBefore = await rejections('SUBSCRIBE_NOT_ALLOWED');
-    const other = await run('mosquitto_sub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(broker.port),
-      '-u',
-      DEVICE,
-      '-P',
-      PASSWORD,
-      '-t',
-      `devices/${OTHER}/cmd/#`,
-      '-C',
-      '1',
-      '-W',
-      '2',
-    ]);
+    const other = await deviceSub(`devices/${OTHER}/cmd/#`, 2);
     expect(other.stdout).toBe('');
     expect(await rejections('SUBSCRIBE_NOT_ALLOWED')).toBe(deniedBefore + 1);
   });
