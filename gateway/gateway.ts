@@ -12,6 +12,7 @@ import type { Settings } from '../services/runtime/settings.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { LiveValues } from './handoff/live-values.ts';
 import { RuleQueueSink } from './handoff/rule-queues.ts';
+import { WatermarkPublisher } from './handoff/watermark.ts';
 import { DeadLetterMirror, DeadLetters, deadLetterKey } from './ingest/dead-letters.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { DEFAULT_POLICY } from './ingest/normalise.ts';
@@ -170,6 +171,15 @@ export class Gateway {
     this.components = [
       this.spool,
       ...this.#forwarders,
+      new WatermarkPublisher({
+        spool: this.spool,
+        consumer: 'rules',
+        redis,
+        prefix: settings.STEWARD_REDIS_PREFIX,
+        site: site.id,
+        clock,
+        logger: log('handoff-watermark'),
+      }),
       live,
       new DeadLetterMirror(this.deadLetters, redis, deadLetterKey(settings.STEWARD_REDIS_PREFIX, site.id)),
       ...this.sources,

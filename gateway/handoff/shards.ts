@@ -36,3 +36,16 @@ export interface ReadingBatchJob {
 
 export const liveChannel = (prefix: string, site: string): string => `${prefix}:live:${site}`;
 export const latestKey = (prefix: string, site: string): string => `${prefix}:latest:${site}`;
+
+/**
+ * The rule hand-off watermark `{ w, at }` the gateway keeps up to date: every reading the gateway
+ * accepted before `w` (its clock, ms) had been put on the rule queues by `at` (wall clock, ms, the
+ * clock BullMQ stamps jobs with). Rule workers evaluate time-driven conditions (stale) no later
+ * than `w`, so a backlog still on its way through the spool or the queues cannot look like silence.
+ */
+export const handoffKey = (prefix: string, site: string): string => `${prefix}:handoff:${site}`;
+
+export interface HandoffWatermark {
+  readonly w: number;
+  readonly at: number;
+}

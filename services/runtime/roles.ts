@@ -134,7 +134,7 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
   }
   if (role === 'workers' || role === 'all') {
     if (!postgres || !redis) throw new Error('the rule workers need PostgreSQL and Redis');
-    components.push(composeRuleWorker(context, postgres, redis));
+    components.push(composeRuleWorker(context, postgres, redis, metrics));
   }
   if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
@@ -174,6 +174,7 @@ function composeRuleWorker(
   context: ProcessContext,
   postgres: PostgresConnection,
   redis: RedisConnection,
+  metrics: Registry,
 ): RuleWorker {
   const { settings, model, clock, logger } = context;
   const site = settings.STEWARD_SITE ?? model.sites[0]?.id;
@@ -197,5 +198,6 @@ function composeRuleWorker(
     incidents,
     clock,
     logger: logger.child({ component: 'rule-worker' }),
+    metrics,
   });
 }

@@ -1,108 +1,27 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load/load-config.ts';
-import type { SiteModel } from '../../config/load/model.ts';
-import { RuleQueueSink } from '../../gateway/handoff/rule-queues.ts';
-import type { Reading } from '../../gateway/ingest/reading.ts';
-import {
-  ChangePublisher,
-  type Incident,
-  type IncidentPublisher,
-  IncidentStore,
-} from '../../services/incidents/index.ts';
-import { syncRegistry } from '../../services/registry/sync.ts';
-import { RuleWorker, ruleStateKey, stateField } from '../../services/rules/worker/index.ts';
-import { ManualClock } from '../../services/runtime/clock.ts';
-import { createLogger } from '../../services/runtime/logger.ts';
-import { migrate } from '../../services/runtime/migrations.ts';
+import { ruleStateKey, stateField } from '../../services/rules/worker/index.ts';
 import { sampleConfigDir } from '../helpers/config-fixture.ts';
-import { createTestDatabase, stackSettings, type TestDatabase, uniqueName } from '../helpers/stack.ts';
+import { RuleHarness, reading, HARNESS_SITE as SITE } from '../helpers/rule-harness.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const SITE = 'admin-centre';
-const SHARDS = 4;
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 
-class CollectingPublisher implements IncidentPublisher {
-  readonly messages: string[] = [];
-  async publish(_channel: string, message: string): Promise<unknown> {
-    this.messages.push(message);
-    return 1;
-  }
-}
-
-/** Polls `probe` until it returns something defined, for at most `timeoutMs`. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('rule worker on real Redis and PostgreSQL', () => {
-  const prefix = uniqueName('t');
-  const logger = createLogger({ LOG_LEVEL: 'silent' }, 'test');
-  const clock = new ManualClock(T0);
-  let db: TestDatabase;
-  let model: SiteModel;
-  let redis: Redis;
-  let sink: RuleQueueSink;
-  let incidents: IncidentStore;
-  const workers: RuleWorker[] = [];
-
-  const newWorker = (): RuleWorker => {
-    const worker = new RuleWorker({
-      model,
-      site: SITE,
-      redis,
-      connection: stackSettings.REDIS_URL,
-      prefix,
-      shards: SHARDS,
-      incidents,
-      clock,
-      logger,
-      tickMs: 60_000,
-    });
-    workers.push(worker);
-    return worker;
-  };
-
-  const reading = (pointId: string, ts: number, value: number): Reading => ({
-    pointId,
-    ts,
-    value,
-    quality: 'good',
-  });
-
-  const incidentOf = async (ruleId: string, equipmentId: string): Promise<Incident[]> =>
-    incidents.openIncidents({ ruleId, equipmentId });
+  const harness = new RuleHarness(loadConfig(sampleConfigDir), { shards: 4, start: T0 });
+  const newWorker = () => harness.newWorker();
+  const incidentOf = (ruleId: string, equipmentId: string) => harness.openIncidents(ruleId, equipmentId);
+  let sink: RuleHarness['sink'];
+  let redis: RuleHarness['redis'];
+  let incidents: RuleHarness['incidents'];
+  const prefix = harness.prefix;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrate(db.pool);
-    model = loadConfig(sampleConfigDir);
-    await syncRegistry(db.pool, model);
-    redis = new Redis(stackSettings.REDIS_URL, { maxRetriesPerRequest: null });
-    sink = new RuleQueueSink({ connection: redis, prefix, site: SITE, shards: SHARDS });
-    incidents = new IncidentStore({
-      pool: db.pool,
-      clock,
-      changes: new ChangePublisher({ publisher: new CollectingPublisher(), prefix }),
-    });
+    await harness.open();
+    ({ sink, redis, incidents } = harness);
   });
 
-  afterAll(async () => {
-    for (const worker of workers) await worker.stop().catch(() => undefined);
-    await sink?.close();
-    if (redis) {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    }
-    await db?.drop();
-  });
+  afterAll(() => harness.dispose());
 
   it('opens one incident for a trapped passenger, ignores the same batch again, and clears', async () => {
     const worker = newWorker();

@@ -1,9 +1,27 @@
 export {
+  decodePairState,
+  encodePairState,
+  initialPairState,
+  type PairConditions,
+  PairState,
+  type PairStep,
+  stepPair,
+} from './pair-state.ts';
+export {
   DEFAULT_TICK_MS,
   EVIDENCE_READINGS,
+  LeaseLostError,
   RuleWorker,
   type RuleWorkerOptions,
   ruleStateKey,
   stateField,
 } from './rule-worker.ts';
+export {
+  DEFAULT_LEASE_TTL_MS,
+  leaseKey,
+  membersKey,
+  preferredMember,
+  ShardLeases,
+  type ShardLeasesOptions,
+} from './shard-leases.ts';
 export { formatValue, renderTitle, type TitleFacts } from './title.ts';

@@ -1,43 +1,74 @@
-import { type ConnectionOptions, type Job, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Value } from 'typebox/value';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import { selectEquipment } from '../../../config/load/check-rules.ts';
 import type { ResolvedEquipment, SiteModel } from '../../../config/load/model.ts';
 import type { StreamingRule } from '../../../config/schema/rules.ts';
-import { type ReadingBatchJob, readingQueueName } from '../../../gateway/handoff/shards.ts';
+import {
+  type HandoffWatermark,
+  handoffKey,
+  type ReadingBatchJob,
+  readingQueueName,
+  shardOf,
+} from '../../../gateway/handoff/shards.ts';
 import type { IncidentStore } from '../../incidents/index.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { Component } from '../../runtime/component.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import { sharedCounter, sharedGauge } from '../../runtime/metrics.ts';
 import {
   type Condition,
   type ConditionEvent,
-  ConditionState,
   type Evaluation,
   type EvaluationContext,
-  evaluate,
-  initialState,
   isTimeDriven,
   missingPointFacts,
   pointsOf,
-  STATE_VERSION,
-  stateFits,
 } from '../conditions/index.ts';
+import {
+  decodePairState,
+  encodePairState,
+  initialPairState,
+  type PairConditions,
+  type PairState,
+  stepPair,
+} from './pair-state.ts';
+import { ShardLeases } from './shard-leases.ts';
 import { renderTitle } from './title.ts';
 
 export const DEFAULT_TICK_MS = 5_000;
 /** Readings of one piece of equipment kept in memory as an incident's evidence. */
 export const EVIDENCE_READINGS = 20;
+/** Pairs written per fenced checkpoint call (Lua `unpack` has a stack limit). */
+const CHECKPOINT_CHUNK = 500;
 
 export const ruleStateKey = (prefix: string, site: string): string => `${prefix}:rules:${site}:state`;
 export const stateField = (ruleId: string, equipmentId: string): string => `${ruleId}|${equipmentId}`;
+
+/** Writes checkpoints only while this member holds the shard's lease. */
+const FENCED_HSET = `if redis.call('get', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+redis.call('hset', KEYS[2], unpack(ARGV, 2))
+return 1`;
+
+/** A job or checkpoint of a shard whose lease this process no longer holds. */
+export class LeaseLostError extends Error {
+  readonly code = 'lease_lost';
+  constructor(shard: number) {
+    super(`the lease of shard ${shard} is held by another worker`);
+    this.name = 'LeaseLostError';
+  }
+}
 
 export interface RuleWorkerOptions {
   /** The validated configuration: rules, equipment and points. */
   readonly model: SiteModel;
   /** The site whose queues this worker consumes; only that site's equipment is evaluated. */
   readonly site: string;
-  /** For the state checkpoints (an ioredis client; the process's shared connection fits). */
+  /** For the state checkpoints and leases (an ioredis client; the process's shared connection fits). */
   readonly redis: Redis;
   /**
    * Where the BullMQ workers connect: a Redis URL (the worker opens, and closes, its own client
@@ -55,15 +86,26 @@ export interface RuleWorkerOptions {
   readonly logger: Logger;
   /** How often time-driven conditions (`stale`) are evaluated; default 5000 ms. */
   readonly tickMs?: number;
+  /** This process's name among the site's workers; default host:pid:random. */
+  readonly memberId?: string;
+  /** Shard lease TTL; default 10 s (a dead worker's shards move after this long). */
+  readonly leaseTtlMs?: number;
+  /**
+   * Evaluate ticks no later than the gateway's hand-off watermark, and not on a shard with an
+   * older backlog (default true). Off only where no gateway runs (some tests).
+   */
+  readonly holdTicksForHandoff?: boolean;
+  readonly metrics?: Registry;
 }
 
 interface Pair {
   readonly key: string;
   readonly rule: StreamingRule;
-  readonly condition: Condition;
+  readonly conditions: PairConditions;
   readonly equipment: ResolvedEquipment;
   readonly context: EvaluationContext;
-  state: ConditionState;
+  readonly shard: number;
+  state: PairState;
 }
 
 interface CompactReading {
@@ -76,42 +118,58 @@ interface CompactReading {
 /** A transition to hand to the incident store once a job's evaluations are done. */
 interface Transition {
   readonly pair: Pair;
+  readonly transition: 'fire' | 'clear';
   readonly evaluation: Evaluation;
   readonly evidence: readonly CompactReading[];
 }
 
+interface Meters {
+  readonly readings: Counter;
+  readonly discarded: Counter<'reason'>;
+  readonly transitions: Counter<'transition'>;
+  readonly ticksHeld: Counter<'reason'>;
+  readonly shardsOwned: Gauge;
+  readonly horizonLag: Gauge;
+}
+
 /**
  * Runs the site's enabled streaming rules (rules with a `condition`) on the readings the gateway
- * puts on the sharded queues `readings.<site>.<shard>`, one BullMQ worker per shard with
- * concurrency 1, all in this process. Fires and clears become incidents; the condition states
- * are checkpointed to the hash `<prefix>:rules:<site>:state` before each job completes.
+ * puts on the sharded queues `readings.<site>.<shard>`. The shards are shared by the site's
+ * worker processes through leases (ShardLeases): each shard is consumed by one process at a
+ * time, one job at a time, so its order is kept. Fires and clears become incidents; the pair
+ * states are checkpointed to the hash `<prefix>:rules:<site>:state`, fenced on the shard's lease,
+ * before each job completes, and loaded when a shard is taken over.
  *
- * `new RuleWorker({ model, site, redis, connection, prefix, shards, incidents, clock, logger,
- * tickMs? })`: the constructor only stores and indexes the configuration; `start()` loads the
- * checkpoints, starts the queue workers and the ticks; `stop()` lets the jobs in flight finish,
- * stops the ticks and writes a last checkpoint. See README.md.
+ * `new RuleWorker(options)`: the constructor only indexes the configuration; `start()` joins the
+ * site's workers and takes its shards; `stop()` lets the jobs in flight finish, checkpoints and
+ * gives the shards back. See README.md.
  */
 export class RuleWorker implements Component {
   readonly name = 'rule-worker';
   readonly #options: RuleWorkerOptions;
   readonly #logger: Logger;
   readonly #pairs = new Map<string, Pair>();
-  /** Full point id → the pairs whose condition reads it. */
+  /** Full point id → the pairs whose conditions read it. */
   readonly #routes = new Map<string, Pair[]>();
-  readonly #timeDriven: Pair[] = [];
+  readonly #byShard = new Map<number, Pair[]>();
+  readonly #timeDrivenByShard = new Map<number, Pair[]>();
   readonly #evidence = new Map<string, CompactReading[]>();
-  /** Pairs whose state changed since the last successful checkpoint. */
-  readonly #dirty = new Set<string>();
-  #workers: Worker[] = [];
+  readonly #consumers = new Map<number, Worker<ReadingBatchJob>>();
+  readonly #queues = new Map<number, Queue>();
+  readonly #meters: Meters | undefined;
+  #leases: ShardLeases | undefined;
+  #bullConnection: ConnectionOptions | undefined;
   #ownConnection: Redis | undefined;
   #timer: NodeJS.Timeout | undefined;
-  /** Jobs and ticks run one at a time, so a pair's transitions reach the store in order. */
+  /** Jobs, ticks and hand-overs run one at a time, so a pair's transitions reach the store in order. */
   #lock: Promise<void> = Promise.resolve();
   #stopping = false;
+  #warnedNoWatermark = false;
 
   constructor(options: RuleWorkerOptions) {
     this.#options = options;
     this.#logger = options.logger;
+    this.#meters = options.metrics ? metersIn(options.metrics) : undefined;
     this.#index();
   }
 
@@ -120,19 +178,33 @@ export class RuleWorker implements Component {
     return [...this.#pairs.keys()];
   }
 
+  /** The shards this process holds right now. */
+  ownedShards(): number[] {
+    return this.#leases?.owned() ?? [];
+  }
+
+  /** Revisits the shard assignment now instead of at the next lease round (tests, hand-over). */
+  async rebalance(): Promise<void> {
+    await this.#leases?.rebalance();
+  }
+
   #index(): void {
-    const { model, site } = this.#options;
+    const { model, site, shards } = this.#options;
     const siteEquipment = [...model.equipment.values()].filter((item) => item.siteId === site);
     for (const rule of model.rules) {
       if (!('condition' in rule) || rule.enabled === false) continue;
-      const keys = pointsOf(rule.condition);
+      const conditions: PairConditions = { condition: rule.condition, clear: rule.clear };
+      const keys = [...new Set([...pointsOf(rule.condition), ...(rule.clear ? pointsOf(rule.clear) : [])])];
       for (const equipment of selectEquipment(rule.selector, siteEquipment)) {
         const context: EvaluationContext = {
           points: Object.fromEntries(
             equipment.points.map((point) => [point.key, { intervalS: point.intervalS }]),
           ),
         };
-        const missing = missingPointFacts(rule.condition, context);
+        const missing = [
+          ...missingPointFacts(rule.condition, context),
+          ...(rule.clear ? missingPointFacts(rule.clear, context) : []),
+        ];
         const absent = keys.filter((key) => !equipment.points.some((point) => point.key === key));
         if (missing.length > 0 || absent.length > 0) {
           this.#logger.warn(
@@ -141,65 +213,59 @@ export class RuleWorker implements Component {
           );
           continue;
         }
-        const key = stateField(rule.id, equipment.id);
         const pair: Pair = {
-          key,
+          key: stateField(rule.id, equipment.id),
           rule,
-          condition: rule.condition,
+          conditions,
           equipment,
           context,
-          state: initialState(rule.condition),
+          shard: shardOf(equipment.id, shards),
+          state: initialPairState(conditions),
         };
-        this.#pairs.set(key, pair);
-        for (const pointKey of keys) {
-          const pointId = `${equipment.id}.${pointKey}`;
-          const list = this.#routes.get(pointId) ?? [];
-          list.push(pair);
-          this.#routes.set(pointId, list);
+        this.#pairs.set(pair.key, pair);
+        for (const pointKey of keys) push(this.#routes, `${equipment.id}.${pointKey}`, pair);
+        push(this.#byShard, pair.shard, pair);
+        if (isTimeDriven(rule.condition) || (rule.clear !== undefined && isTimeDriven(rule.clear))) {
+          push(this.#timeDrivenByShard, pair.shard, pair);
         }
-        if (isTimeDriven(rule.condition)) this.#timeDriven.push(pair);
       }
     }
   }
 
   async start(): Promise<void> {
     this.#stopping = false;
-    await this.#loadStates();
-    const { connection, prefix, site, shards } = this.#options;
-    let bullConnection: ConnectionOptions;
+    const { connection, redis, prefix, site, shards } = this.#options;
     if (typeof connection === 'string') {
       this.#ownConnection = new Redis(connection, { maxRetriesPerRequest: null });
       this.#ownConnection.on('error', (error: Error) =>
         this.#logger.warn({ err: error }, 'rule queue connection error'),
       );
-      bullConnection = this.#ownConnection;
+      this.#bullConnection = this.#ownConnection;
     } else {
-      bullConnection = connection;
+      this.#bullConnection = connection;
     }
-    for (let shard = 0; shard < shards; shard++) {
-      const worker = new Worker<ReadingBatchJob>(
-        readingQueueName(site, shard),
-        (job) => this.#exclusive(() => this.#processJob(job)),
-        { connection: bullConnection, prefix, concurrency: 1 },
-      );
-      worker.on('error', (error) => this.#logger.warn({ err: error, shard }, 'rule queue worker error'));
-      worker.on('failed', (job, error) =>
-        this.#logger.error({ err: error, jobId: job?.id, shard }, 'reading batch failed'),
-      );
-      this.#workers.push(worker);
-    }
-    await Promise.all(this.#workers.map((worker) => worker.waitUntilReady()));
+    this.#leases = new ShardLeases({
+      redis,
+      prefix,
+      site,
+      shards,
+      memberId: this.#options.memberId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      ...(this.#options.leaseTtlMs === undefined ? {} : { ttlMs: this.#options.leaseTtlMs }),
+      logger: this.#logger,
+      onAcquire: (shard) => this.#acquire(shard),
+      onRelease: (shard) => this.#release(shard),
+      onLost: (shard) => this.#lost(shard),
+    });
+    await this.#leases.start();
     const tickMs = this.#options.tickMs ?? DEFAULT_TICK_MS;
-    if (this.#timeDriven.length > 0) {
+    if (this.#timeDrivenByShard.size > 0) {
       this.#timer = setInterval(() => {
-        void this.#exclusive(() => this.#tick()).catch((error: unknown) =>
-          this.#logger.error({ err: error }, 'rule tick failed'),
-        );
+        void this.tick().catch((error: unknown) => this.#logger.error({ err: error }, 'rule tick failed'));
       }, tickMs);
       this.#timer.unref();
     }
     this.#logger.info(
-      { pairs: this.#pairs.size, timeDriven: this.#timeDriven.length, shards },
+      { pairs: this.#pairs.size, shards, owned: this.#leases.owned(), member: this.#leases.memberId },
       'rule worker started',
     );
   }
@@ -208,21 +274,19 @@ export class RuleWorker implements Component {
     this.#stopping = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    // close() waits for the job in flight to finish (and checkpoint) before it resolves.
-    await Promise.all(this.#workers.map((worker) => worker.close()));
-    this.#workers = [];
-    await this.#exclusive(async () => {
-      try {
-        await this.#checkpoint(this.#pairs.values());
-      } catch (error) {
-        this.#logger.error({ err: error }, 'final rule state checkpoint failed');
-      }
-    });
+    // Gives every shard back: each consumer finishes its job in flight, then its pairs are checkpointed.
+    await this.#leases?.stop();
+    this.#leases = undefined;
     if (this.#ownConnection) {
       if (this.#ownConnection.status === 'ready') await this.#ownConnection.quit();
       else this.#ownConnection.disconnect();
       this.#ownConnection = undefined;
     }
+  }
+
+  /** Evaluates the time-driven conditions of the owned shards now (the timer calls this). */
+  tick(): Promise<void> {
+    return this.#exclusive(() => this.#tick());
   }
 
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -234,37 +298,76 @@ export class RuleWorker implements Component {
     return run;
   }
 
-  async #loadStates(): Promise<void> {
+  /** A shard taken over: its states come from the checkpoints, then its queue is consumed. */
+  async #acquire(shard: number): Promise<void> {
+    await this.#exclusive(() => this.#loadShard(shard));
+    const { prefix, site } = this.#options;
+    const connection = this.#bullConnection as ConnectionOptions;
+    const queue = new Queue(readingQueueName(site, shard), { connection, prefix });
+    queue.on('error', (error) => this.#logger.warn({ err: error, shard }, 'rule queue error'));
+    this.#queues.set(shard, queue);
+    const worker = new Worker<ReadingBatchJob>(
+      readingQueueName(site, shard),
+      (job) => this.#exclusive(() => this.#processJob(job, shard)),
+      { connection, prefix, concurrency: 1 },
+    );
+    worker.on('error', (error) => this.#logger.warn({ err: error, shard }, 'rule queue worker error'));
+    worker.on('failed', (job, error) =>
+      this.#logger.error({ err: error, jobId: job?.id, shard }, 'reading batch failed'),
+    );
+    this.#consumers.set(shard, worker);
+    await worker.waitUntilReady();
+    this.#meters?.shardsOwned.inc();
+  }
+
+  /** A shard given back: the job in flight finishes, then the shard's states are checkpointed. */
+  async #release(shard: number): Promise<void> {
+    await this.#consumers.get(shard)?.close();
+    this.#consumers.delete(shard);
+    await this.#queues.get(shard)?.close();
+    this.#queues.delete(shard);
+    await this.#exclusive(() => this.#write(shard, this.#byShard.get(shard) ?? []));
+    this.#meters?.shardsOwned.dec();
+  }
+
+  /** A lease found taken: stop at once; the new owner has the checkpoints, ours would be stale. */
+  async #lost(shard: number): Promise<void> {
+    const worker = this.#consumers.get(shard);
+    this.#consumers.delete(shard);
+    const queue = this.#queues.get(shard);
+    this.#queues.delete(shard);
+    await Promise.allSettled([worker?.close(true), queue?.close()]);
+    this.#meters?.shardsOwned.dec();
+  }
+
+  async #loadShard(shard: number): Promise<void> {
+    const pairs = this.#byShard.get(shard) ?? [];
+    if (pairs.length === 0) return;
     const { redis, prefix, site } = this.#options;
-    const stored = await redis.hgetall(ruleStateKey(prefix, site));
+    const stored = await redis.hmget(ruleStateKey(prefix, site), ...pairs.map((pair) => pair.key));
+    const reset: Pair[] = [];
     let restored = 0;
-    for (const [field, json] of Object.entries(stored)) {
-      const pair = this.#pairs.get(field);
-      if (!pair) continue; // a rule or equipment that is gone or disabled
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(json);
-      } catch {
-        parsed = undefined;
-      }
-      const envelope = parsed as { v?: unknown; state?: unknown } | undefined;
-      if (
-        envelope?.v === STATE_VERSION &&
-        Value.Check(ConditionState, envelope.state) &&
-        stateFits(pair.condition, envelope.state as ConditionState)
-      ) {
-        pair.state = envelope.state as ConditionState;
+    pairs.forEach((pair, i) => {
+      const json = stored[i];
+      const state = json == null ? undefined : decodePairState(json, pair.conditions);
+      if (state) {
+        pair.state = state;
         restored++;
       } else {
-        this.#logger.warn(
-          { ruleId: pair.rule.id, equipmentId: pair.equipment.id },
-          'rule state checkpoint does not fit the condition; starting fresh',
-        );
-        pair.state = initialState(pair.condition);
-        this.#dirty.add(pair.key);
+        pair.state = initialPairState(pair.conditions);
+        if (json != null) {
+          this.#logger.warn(
+            { ruleId: pair.rule.id, equipmentId: pair.equipment.id },
+            'rule state checkpoint does not fit the condition; starting fresh',
+          );
+          reset.push(pair);
+        }
       }
-    }
-    this.#logger.info({ restored }, 'rule states loaded');
+      // Evidence from an earlier spell of ownership would be out of date.
+      this.#evidence.delete(pair.equipment.id);
+    });
+    await this.#write(shard, reset);
+    this.#logger.info({ shard, pairs: pairs.length, restored }, 'rule states loaded');
   }
 
   /**
@@ -272,12 +375,15 @@ export class RuleWorker implements Component {
    * every incident change and the checkpoint succeeded. A failed job therefore leaves nothing
    * half-applied, and its redelivery evaluates the same readings again.
    */
-  async #processJob(job: Job<ReadingBatchJob>): Promise<void> {
-    const next = new Map<Pair, ConditionState>();
+  async #processJob(job: Job<ReadingBatchJob>, shard: number): Promise<void> {
+    if (!this.#leases?.owns(shard)) throw new LeaseLostError(shard);
+    const next = new Map<Pair, PairState>();
     const transitions: Transition[] = [];
+    let routed = 0;
     for (const reading of job.data.readings) {
       const pairs = this.#routes.get(reading.p);
       if (!pairs) continue;
+      routed++;
       const evidence = this.#remember(pairs[0]?.equipment.id ?? '', reading);
       const event: ConditionEvent = {
         kind: 'reading',
@@ -289,76 +395,145 @@ export class RuleWorker implements Component {
         },
       };
       for (const pair of pairs) {
-        const evaluation = evaluate(pair.condition, next.get(pair) ?? pair.state, event, pair.context);
-        next.set(pair, evaluation.state);
-        if (evaluation.transition) transitions.push({ pair, evaluation, evidence: [...evidence] });
+        const step = stepPair(pair.conditions, next.get(pair) ?? pair.state, event, pair.context);
+        next.set(pair, step.state);
+        if (step.transition && step.evaluation) {
+          transitions.push({
+            pair,
+            transition: step.transition,
+            evaluation: step.evaluation,
+            evidence: [...evidence],
+          });
+        }
+        const discarded = step.evaluation?.discarded;
+        if (discarded !== undefined && discarded !== 'unrelated')
+          this.#meters?.discarded.inc({ reason: discarded });
       }
     }
-    await this.#apply(next, transitions);
+    this.#meters?.readings.inc(routed);
+    await this.#apply(shard, next, transitions);
   }
 
   async #tick(): Promise<void> {
-    if (this.#stopping) return;
-    const event: ConditionEvent = { kind: 'tick', now: this.#options.clock.nowMs() };
-    const next = new Map<Pair, ConditionState>();
-    const transitions: Transition[] = [];
-    for (const pair of this.#timeDriven) {
-      const evaluation = evaluate(pair.condition, pair.state, event, pair.context);
-      next.set(pair, evaluation.state);
-      if (evaluation.transition) {
-        transitions.push({
-          pair,
-          evaluation,
-          evidence: [...(this.#evidence.get(pair.equipment.id) ?? [])],
-        });
+    if (this.#stopping || !this.#leases) return;
+    const horizon = await this.#tickHorizon();
+    if (horizon === undefined) return;
+    for (const shard of this.#leases.owned()) {
+      const pairs = this.#timeDrivenByShard.get(shard);
+      if (!pairs) continue;
+      if (await this.#hasBacklogBefore(shard, horizon.at)) {
+        this.#meters?.ticksHeld.inc({ reason: 'backlog' });
+        continue;
       }
+      const event: ConditionEvent = { kind: 'tick', now: horizon.w };
+      const next = new Map<Pair, PairState>();
+      const transitions: Transition[] = [];
+      for (const pair of pairs) {
+        const step = stepPair(pair.conditions, pair.state, event, pair.context);
+        next.set(pair, step.state);
+        if (step.transition && step.evaluation) {
+          transitions.push({
+            pair,
+            transition: step.transition,
+            evaluation: step.evaluation,
+            evidence: [...(this.#evidence.get(pair.equipment.id) ?? [])],
+          });
+        }
+      }
+      await this.#apply(shard, next, transitions);
     }
-    await this.#apply(next, transitions);
   }
 
-  async #apply(next: Map<Pair, ConditionState>, transitions: readonly Transition[]): Promise<void> {
+  /**
+   * The time ticks evaluate at: the clock, held back to the gateway's hand-off watermark so that
+   * readings still on their way (a spool replay, a queue backlog) are not taken for silence.
+   */
+  async #tickHorizon(): Promise<HandoffWatermark | undefined> {
+    const { clock, redis, prefix, site } = this.#options;
+    const now = clock.nowMs();
+    if (this.#options.holdTicksForHandoff === false) return { w: now, at: Number.POSITIVE_INFINITY };
+    const raw = await redis.get(handoffKey(prefix, site));
+    let mark: HandoffWatermark | undefined;
+    try {
+      mark = raw === null ? undefined : (JSON.parse(raw) as HandoffWatermark);
+    } catch {
+      mark = undefined;
+    }
+    if (!mark || !Number.isFinite(mark.w) || !Number.isFinite(mark.at)) {
+      this.#meters?.ticksHeld.inc({ reason: 'no_watermark' });
+      if (!this.#warnedNoWatermark) {
+        this.#logger.warn({ site }, 'no hand-off watermark from the gateway yet; stale rules wait for it');
+        this.#warnedNoWatermark = true;
+      }
+      return undefined;
+    }
+    this.#warnedNoWatermark = false;
+    this.#meters?.horizonLag.set(Math.max(0, now - mark.w) / 1000);
+    return { w: Math.min(now, mark.w), at: mark.at };
+  }
+
+  /** Whether the shard's queue holds a job added at or before `at` (not evaluated yet). */
+  async #hasBacklogBefore(shard: number, at: number): Promise<boolean> {
+    if (!Number.isFinite(at)) return false;
+    const queue = this.#queues.get(shard);
+    if (!queue) return true;
+    const ids = await queue.getRanges(['active', 'wait', 'prioritized', 'delayed'], 0, 0, true);
+    if (ids.length === 0) return false;
+    const { redis, prefix, site } = this.#options;
+    const name = readingQueueName(site, shard);
+    const stamps = await Promise.all(ids.map((id) => redis.hget(`${prefix}:${name}:${id}`, 'timestamp')));
+    return stamps.some((stamp) => stamp !== null && Number(stamp) <= at);
+  }
+
+  async #apply(shard: number, next: Map<Pair, PairState>, transitions: readonly Transition[]): Promise<void> {
     for (const transition of transitions) await this.#record(transition);
     const changed = [...next.entries()].filter(([pair, state]) => state !== pair.state);
-    const toWrite = [
-      ...changed.map(([pair, state]) => ({ pair, state })),
-      ...[...this.#dirty]
-        .map((key) => this.#pairs.get(key))
-        .filter((pair): pair is Pair => pair !== undefined && !next.has(pair))
-        .map((pair) => ({ pair, state: pair.state })),
-    ];
-    await this.#write(toWrite);
+    await this.#write(
+      shard,
+      changed.map(([pair]) => pair),
+      next,
+    );
     for (const [pair, state] of changed) pair.state = state;
-    this.#dirty.clear();
   }
 
-  async #checkpoint(pairs: Iterable<Pair>): Promise<void> {
-    await this.#write([...pairs].map((pair) => ({ pair, state: pair.state })));
-    this.#dirty.clear();
-  }
-
-  async #write(entries: readonly { pair: Pair; state: ConditionState }[]): Promise<void> {
-    if (entries.length === 0) return;
+  /** Checkpoints pairs of one shard (their next states where given), only under the shard's lease. */
+  async #write(shard: number, pairs: readonly Pair[], next?: Map<Pair, PairState>): Promise<void> {
+    if (pairs.length === 0) return;
+    const leases = this.#leases;
+    if (!leases) throw new LeaseLostError(shard);
     const { redis, prefix, site } = this.#options;
-    const fields: string[] = [];
-    for (const { pair, state } of entries) {
-      fields.push(pair.key, JSON.stringify({ v: STATE_VERSION, state }));
+    for (let from = 0; from < pairs.length; from += CHECKPOINT_CHUNK) {
+      const fields: string[] = [];
+      for (const pair of pairs.slice(from, from + CHECKPOINT_CHUNK)) {
+        fields.push(pair.key, encodePairState(next?.get(pair) ?? pair.state));
+      }
+      const written = await redis.eval(
+        FENCED_HSET,
+        2,
+        leases.leaseKeyOf(shard),
+        ruleStateKey(prefix, site),
+        leases.memberId,
+        ...fields,
+      );
+      if (written !== 1) throw new LeaseLostError(shard);
     }
-    await redis.hset(ruleStateKey(prefix, site), ...fields);
   }
 
-  async #record({ pair, evaluation, evidence }: Transition): Promise<void> {
+  async #record({ pair, transition, evaluation, evidence }: Transition): Promise<void> {
     const { rule, equipment } = pair;
     const at = new Date(evaluation.at ?? this.#options.clock.nowMs());
-    if (evaluation.transition === 'fire') {
+    this.#meters?.transitions.inc({ transition });
+    if (transition === 'fire') {
       const value = evaluation.value ?? Number.NaN;
+      const condition = pair.conditions.condition;
       const building = this.#options.model.buildings.get(equipment.buildingCode);
       const title = renderTitle(rule.title, {
         equipment: equipment.name,
         building: building?.name ?? { 'zh-CN': equipment.buildingCode, en: equipment.buildingCode },
         ...(evaluation.value === undefined ? {} : { value: evaluation.value }),
-        unit: unitOf(pair.condition, equipment),
+        unit: unitOf(condition, equipment),
       });
-      const peakIs = peakDirection(pair.condition);
+      const peakIs = peakDirection(condition);
       const result = await this.#options.incidents.recordFire({
         ruleId: rule.id,
         ruleVersion: rule.version,
@@ -388,7 +563,7 @@ export class RuleWorker implements Component {
         { ruleId: rule.id, equipmentId: equipment.id, at, outcome: result.outcome },
         'rule fired',
       );
-    } else if (evaluation.transition === 'clear') {
+    } else {
       const result = await this.#options.incidents.recordClear({
         ruleId: rule.id,
         equipmentId: equipment.id,
@@ -415,6 +590,44 @@ export class RuleWorker implements Component {
     this.#evidence.set(equipmentId, list);
     return list;
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function metersIn(registry: Registry): Meters {
+  return {
+    readings: sharedCounter(registry, {
+      name: 'steward_rule_readings_total',
+      help: 'Readings the rule workers evaluated (readings of points no rule reads are not counted)',
+    }),
+    discarded: sharedCounter(registry, {
+      name: 'steward_rule_discarded_total',
+      help: 'Readings a condition set aside, by reason (out_of_order, duplicate, invalid)',
+      labelNames: ['reason'],
+    }),
+    transitions: sharedCounter(registry, {
+      name: 'steward_rule_transitions_total',
+      help: 'Rule fires and clears handed to the incident store',
+      labelNames: ['transition'],
+    }),
+    ticksHeld: sharedCounter(registry, {
+      name: 'steward_rule_ticks_held_total',
+      help: 'Stale-detection ticks held back: no hand-off watermark yet, or a shard backlog older than it',
+      labelNames: ['reason'],
+    }),
+    shardsOwned: sharedGauge(registry, {
+      name: 'steward_rule_shards_owned',
+      help: 'Reading shards this process holds the lease of',
+    }),
+    horizonLag: sharedGauge(registry, {
+      name: 'steward_rule_tick_horizon_lag_seconds',
+      help: 'How far the gateway hand-off watermark trails the clock',
+    }),
+  };
 }
 
 /** The unit of the condition's value: that of its first point, per minute for a rate, seconds for stale. */
