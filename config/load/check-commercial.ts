@@ -110,6 +110,20 @@ function checkSla(contract: Contract, file: string, at: (string | number)[], iss
       issues.at(file, [...at, 'sla', severity], 'deadlines must satisfy accept ≤ arrive ≤ resolve');
     }
   }
+  // A profile's override replaces fields of every severity's row: each merged row must still be ordered.
+  for (const [profile, override] of Object.entries(contract.slaProfiles ?? {})) {
+    if (!override) continue;
+    for (const [severity, row] of Object.entries(contract.sla)) {
+      const terms = { ...row, ...override };
+      if (!(terms.acceptMinutes <= terms.arriveMinutes && terms.arriveMinutes <= terms.resolveMinutes)) {
+        issues.at(
+          file,
+          [...at, 'slaProfiles', profile],
+          `with the ${severity} row, deadlines must satisfy accept ≤ arrive ≤ resolve`,
+        );
+      }
+    }
+  }
 }
 
 function checkEnergy(

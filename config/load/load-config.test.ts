@@ -255,6 +255,18 @@ describe('a broken configuration is refused with file and path', () => {
     );
   });
 
+  it('rejects an SLA profile override that breaks accept ≤ arrive ≤ resolve for some severity', () => {
+    // Contract 0 resolves critical faults within 240 minutes; a 300-minute arrival cannot fit.
+    fixture.edit('contracts.yaml', (d) =>
+      d.setIn(['contracts', 0, 'slaProfiles'], { trapped_passenger: { arriveMinutes: 300 } }),
+    );
+    expect(issuesOf(fixture.dir)).toContainEqual({
+      file: expect.stringMatching(/contracts\.yaml$/),
+      path: 'contracts[0].slaProfiles.trapped_passenger',
+      message: 'with the critical row, deadlines must satisfy accept ≤ arrive ≤ resolve',
+    });
+  });
+
   it('rejects a contract term longer than three years', () => {
     fixture.edit('contracts.yaml', (d) => d.setIn(['contracts', 0, 'term', 'end'], '2031-12-31'));
     expect(issuesOf(fixture.dir)).toContainEqual(

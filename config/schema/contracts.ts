@@ -21,6 +21,43 @@ export const SlaTable = Type.Object(
   { additionalProperties: false },
 );
 
+/** Severities that may be grouped: critical and major faults always open an order at once. */
+export const GROUPABLE_SEVERITIES = ['minor', 'warning'] as const;
+
+/** How this contract's incidents become work orders. */
+export const WorkOrderPolicy = Type.Object(
+  {
+    /**
+     * Severities grouped into one order per building, category and site day instead of one
+     * order each, opened at once. Default: none (every severity opens an order at once).
+     */
+    groupDaily: Type.Optional(Type.Array(Type.Enum(GROUPABLE_SEVERITIES), { uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+
+const Minutes = Type.Number({ exclusiveMinimum: 0 });
+
+/** Part of an SLA row; the given fields replace the severity row's. */
+export const SlaTermsOverride = Type.Object(
+  {
+    acceptMinutes: Type.Optional(Minutes),
+    arriveMinutes: Type.Optional(Minutes),
+    resolveMinutes: Type.Optional(Minutes),
+    clock: Type.Optional(Type.Enum(['24x7', 'working_hours'])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/**
+ * The contract's own terms for orders of an SLA profile, over the platform's default for it
+ * (`SLA_PROFILE_DEFAULTS` in services/workorders): e.g. `trapped_passenger: { arriveMinutes: 20 }`.
+ */
+export const SlaProfileOverrides = Type.Object(
+  { trapped_passenger: Type.Optional(SlaTermsOverride) },
+  { additionalProperties: false },
+);
+
 /** 合同能源管理 terms: the vendor guarantees savings against a baseline frozen at signing. */
 export const EnergyTerms = Type.Object(
   {
@@ -53,6 +90,10 @@ export const Contract = Type.Object(
     /** 服务保证金: share of the price held back against the scores. */
     depositShare: Fraction,
     sla: SlaTable,
+    /** How incidents become work orders (daily grouping of minor ones); default: one order each, at once. */
+    workOrders: Type.Optional(WorkOrderPolicy),
+    /** Terms for orders of an SLA profile (困人 rescue), over the platform's defaults. */
+    slaProfiles: Type.Optional(SlaProfileOverrides),
     scoringScheme: Id,
     /** Satisfaction rate (满意率) the vendor committed to; falling short triggers exit rules. */
     committedSatisfaction: Fraction,
@@ -68,3 +109,6 @@ export const ContractsFile = Type.Object(
 
 export type ContractsFile = Static<typeof ContractsFile>;
 export type Contract = Static<typeof Contract>;
+export type WorkOrderPolicy = Static<typeof WorkOrderPolicy>;
+export type SlaTermsOverride = Static<typeof SlaTermsOverride>;
+export type SlaProfileOverrides = Static<typeof SlaProfileOverrides>;

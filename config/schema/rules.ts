@@ -63,6 +63,11 @@ const ruleFields = {
   severity: Severity,
   enabled: Type.Optional(Type.Boolean()),
   selector: RuleSelector,
+  /**
+   * Work orders from this rule run under an SLA profile instead of the severity's row:
+   * `trapped_passenger` (困人) is 24x7 with 30 minutes to arrive unless the contract says otherwise.
+   */
+  slaProfile: Type.Optional(Type.Enum(['trapped_passenger'])),
 };
 
 /** Evaluated on each reading by the rule worker that owns the equipment's shard. */
