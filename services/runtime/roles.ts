@@ -7,6 +7,7 @@ import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
+import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
@@ -134,7 +135,7 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
   }
   if (role === 'workers' || role === 'all') {
     if (!postgres || !redis) throw new Error('the rule workers need PostgreSQL and Redis');
-    components.push(composeRuleWorker(context, postgres, redis, metrics));
+    components.push(...composeRuleWorkers(context, postgres, redis, metrics));
   }
   if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
@@ -167,18 +168,23 @@ function composeSimulator(context: ProcessContext): Simulator {
 }
 
 /**
- * The rule worker of the site: consumes the gateway's reading queues, evaluates the streaming
- * rules, and records incidents (published on Redis for work orders and dashboards).
+ * The rule workers of the site, sharing one incident store (events published on Redis for work
+ * orders and dashboards): the streaming rule worker on the gateway's reading queues, and the
+ * scheduled rules (after-hours consumption on the Chinese working calendar, meter data gaps,
+ * daily energy above baseline) as BullMQ job schedulers reading VictoriaMetrics. Both are safe in
+ * several `workers` processes of one site.
  */
-function composeRuleWorker(
+function composeRuleWorkers(
   context: ProcessContext,
   postgres: PostgresConnection,
   redis: RedisConnection,
   metrics: Registry,
-): RuleWorker {
+): Component[] {
   const { settings, model, clock, logger } = context;
-  const site = settings.STEWARD_SITE ?? model.sites[0]?.id;
-  if (!site) throw new Error('the configuration has no site');
+  const site = model.sites.find(
+    (candidate) => candidate.id === (settings.STEWARD_SITE ?? model.sites[0]?.id),
+  );
+  if (!site) throw new Error(`site ${settings.STEWARD_SITE} is not in the configuration`);
   const incidents = new IncidentStore({
     pool: postgres.pool,
     clock,
@@ -188,16 +194,21 @@ function composeRuleWorker(
       logger: logger.child({ component: 'incidents' }),
     }),
   });
-  return new RuleWorker({
-    model,
-    site,
-    redis: redis.client,
-    connection: settings.REDIS_URL,
-    prefix: settings.STEWARD_REDIS_PREFIX,
-    shards: settings.STEWARD_RULE_SHARDS,
-    incidents,
-    clock,
-    logger: logger.child({ component: 'rule-worker' }),
-    metrics,
-  });
+  const shared = { model, site: site.id, prefix: settings.STEWARD_REDIS_PREFIX, incidents, clock, metrics };
+  return [
+    new RuleWorker({
+      ...shared,
+      redis: redis.client,
+      connection: settings.REDIS_URL,
+      shards: settings.STEWARD_RULE_SHARDS,
+      logger: logger.child({ component: 'rule-worker' }),
+    }),
+    new ScheduledRuleRunner({
+      ...shared,
+      connection: settings.REDIS_URL,
+      logger: logger.child({ component: 'scheduled-rules' }),
+      calendar: new ChineseWorkingCalendar({ timeZone: site.timezone }),
+      tsdbUrl: settings.TSDB_URL,
+    }),
+  ];
 }
