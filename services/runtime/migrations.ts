@@ -43,6 +43,7 @@ const servicesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const MIGRATION_SOURCES: readonly MigrationSource[] = [
   { owner: 'registry', dir: path.join(servicesDir, 'registry', 'migrations') },
   { owner: 'incidents', dir: path.join(servicesDir, 'incidents', 'migrations') },
+  { owner: 'workorders', dir: path.join(servicesDir, 'workorders', 'migrations') },
 ];
 
 /** Any number to serialise concurrent migrators (several processes starting at once). */
