@@ -44,6 +44,7 @@ export const MIGRATION_SOURCES: readonly MigrationSource[] = [
   { owner: 'registry', dir: path.join(servicesDir, 'registry', 'migrations') },
   { owner: 'incidents', dir: path.join(servicesDir, 'incidents', 'migrations') },
   { owner: 'workorders', dir: path.join(servicesDir, 'workorders', 'migrations') },
+  { owner: 'notifications', dir: path.join(servicesDir, 'notifications', 'migrations') },
 ];
 
 /** Any number to serialise concurrent migrators (several processes starting at once). */
