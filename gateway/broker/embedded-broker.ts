@@ -30,8 +30,8 @@ const BAD_USERNAME_OR_PASSWORD = 4;
  * The devices' broker (aedes), with authentication and per-device topic ACLs in-process.
  *
  * A device authenticates with its id as username and its password (checked against a scrypt
- * hash); anonymous connections are refused. It may publish only under `devices/<id>/` and
- * subscribe only under `devices/<id>/cmd/`. Readings are ingested in `authorizePublish`, which
+ * hash); anonymous connections are refused. It may publish only under `devices/<id>/` (except
+ * its `cmd/` topics, which only the gateway publishes to) and subscribe only under `devices/<id>/cmd/`. Readings are ingested in `authorizePublish`, which
  * aedes runs *before* it sends the QoS 1 PUBACK: a device is acknowledged only once its readings
  * are in the spool, so a gateway crash cannot lose an acknowledged reading.
  */
@@ -202,7 +202,13 @@ export class EmbeddedBroker implements Component {
     // Publishes by the gateway itself (client null) are internal and not ingested.
     if (client === null) return;
     const device = this.#devices.get(client);
-    if (device === undefined || !topic.startsWith(`${DEVICE_TOPIC_ROOT}/${device}/`)) {
+    // A device's own `cmd/` topics carry commands *to* it: only the gateway publishes there, or
+    // anyone holding a device's password could inject commands to it.
+    if (
+      device === undefined ||
+      !topic.startsWith(`${DEVICE_TOPIC_ROOT}/${device}/`) ||
+      topic.startsWith(`${DEVICE_TOPIC_ROOT}/${device}/cmd/`)
+    ) {
       this.#refuse('PUBLISH_NOT_ALLOWED', `may not publish to ${topic}`, device, topic);
       // MQTT 3.1.1 has no negative PUBACK: refusing disconnects the client (as the spec allows).
       throw new Error('publish not allowed');

@@ -7,14 +7,27 @@
  *   ingest [--json] [--quick] [--phases ceiling,gateway,packed,nodered,latency,opcua] [--window N]
  *          [--cpu-prof DIR]   CPU profiles of every process over each measured window (profiles
  *                             slow the figures down: read them for where the time goes, not for rates)
+ *   alarm-latency [--json] [--quick]
+ *                             publish of a violating reading → incident committed, under 10,000
+ *                             readings/s of background load, and the rule workers' rate
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  FULL_SIZES as ALARM_FULL,
+  QUICK_SIZES as ALARM_QUICK,
+  runAlarmLatencyBench,
+} from './alarm-latency/alarm-bench.ts';
+import { problems, render as renderAlarm, summary as summariseAlarm } from './alarm-latency/report.ts';
+import { Teardown } from './alarm-latency/teardown.ts';
 import { FULL_SIZES, PHASES, type PhaseName, QUICK_SIZES, runIngestBench } from './ingest/ingest-bench.ts';
 import { render, summary } from './ingest/report.ts';
 
-const USAGE = `usage: npm run bench -- ingest [--json] [--quick] [--phases ${PHASES.join(',')}] [--window N] [--cpu-prof DIR]`;
+const USAGE = [
+  `usage: npm run bench -- ingest [--json] [--quick] [--phases ${PHASES.join(',')}] [--window N] [--cpu-prof DIR]`,
+  '       npm run bench -- alarm-latency [--json] [--quick]',
+].join('\n');
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -28,8 +41,8 @@ const { values, positionals } = (() => {
       options: {
         json: { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
-        phases: { type: 'string', default: PHASES.join(',') },
-        window: { type: 'string', default: '500' },
+        phases: { type: 'string' },
+        window: { type: 'string' },
         'cpu-prof': { type: 'string' },
       },
     });
@@ -39,34 +52,72 @@ const { values, positionals } = (() => {
 })();
 
 const [name, ...rest] = positionals;
-if (name !== 'ingest' || rest.length > 0) fail(name ? `unknown benchmark ${name}` : 'which benchmark?');
-const phases = values.phases.split(',').filter((p) => p !== '');
-const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
-if (unknown.length > 0) fail(`unknown phases: ${unknown.join(', ')}`);
-const window = Number(values.window);
-if (!Number.isInteger(window) || window < 1) fail('--window must be a positive integer');
+if (rest.length > 0) fail(`unexpected arguments: ${rest.join(' ')}`);
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
-const profileDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
-if (profileDir) mkdirSync(profileDir, { recursive: true });
+async function ingest(): Promise<number> {
+  const phases = (values.phases ?? PHASES.join(',')).split(',').filter((p) => p !== '');
+  const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) fail(`unknown phases: ${unknown.join(', ')}`);
+  const window = Number(values.window ?? '500');
+  if (!Number.isInteger(window) || window < 1) fail('--window must be a positive integer');
 
-// Exiting runs the exit hooks that stop VictoriaMetrics and remove temporary folders.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  const profileDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
 
-const report = await runIngestBench({
-  sizes: values.quick ? QUICK_SIZES : FULL_SIZES,
-  phases: phases as PhaseName[],
-  quick: values.quick,
-  window,
-  log: (line) => process.stderr.write(`${line}\n`),
-  ...(profileDir ? { profileDir } : {}),
-});
-process.stdout.write(`${render(report)}\n`);
-if (values.json) process.stdout.write(`${JSON.stringify(summary(report))}\n`);
+  // Exiting runs the exit hooks that stop VictoriaMetrics and remove temporary folders.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
-const inexact =
-  [report.ceiling, report.publishOnly, report.gateway, report.packed, report.nodeRed].some(
-    (peer) => peer !== undefined && !peer.exact,
-  ) ||
-  (report.latency !== undefined &&
-    !(report.latency.complete && report.latency.stored === report.latency.readingsExpected));
-process.exit(Object.keys(report.errors).length > 0 || inexact ? 1 : 0);
+  const report = await runIngestBench({
+    sizes: values.quick ? QUICK_SIZES : FULL_SIZES,
+    phases: phases as PhaseName[],
+    quick: values.quick,
+    window,
+    log,
+    ...(profileDir ? { profileDir } : {}),
+  });
+  process.stdout.write(`${render(report)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(summary(report))}\n`);
+
+  const inexact =
+    [report.ceiling, report.publishOnly, report.gateway, report.packed, report.nodeRed].some(
+      (peer) => peer !== undefined && !peer.exact,
+    ) ||
+    (report.latency !== undefined &&
+      !(report.latency.complete && report.latency.stored === report.latency.readingsExpected));
+  return Object.keys(report.errors).length > 0 || inexact ? 1 : 0;
+}
+
+async function alarmLatency(): Promise<number> {
+  const given = (['phases', 'window', 'cpu-prof'] as const).filter((option) => values[option] !== undefined);
+  if (given.length > 0) fail(`alarm-latency takes no --${given.join(', --')}`);
+  // The run has a database, Redis keys and child processes to remove: an interrupt undoes them
+  // (bounded), then exits; the exit hook still kills the children if that takes too long.
+  const teardown = new Teardown();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`alarm bench: ${signal}, cleaning up …`);
+      // The interrupted phases fail in all sorts of ways now; none of that may stop the clean-up.
+      const note = (error: unknown): void =>
+        log(`alarm bench: after ${signal}: ${error instanceof Error ? error.message : String(error)}`);
+      process.on('unhandledRejection', note);
+      process.on('uncaughtException', note);
+      setTimeout(() => process.exit(130), 20_000).unref();
+      void teardown.run().finally(() => process.exit(130));
+    });
+  const report = await runAlarmLatencyBench({
+    sizes: values.quick ? ALARM_QUICK : ALARM_FULL,
+    quick: values.quick,
+    log,
+    teardown,
+  });
+  process.stdout.write(`${renderAlarm(report)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(summariseAlarm(report))}\n`);
+  return Object.keys(report.errors).length > 0 || problems(report).length > 0 ? 1 : 0;
+}
+
+if (name === 'ingest') process.exit(await ingest());
+else if (name === 'alarm-latency') process.exit(await alarmLatency());
+else fail(name ? `unknown benchmark ${name}` : 'which benchmark?');

@@ -169,6 +169,20 @@ describe('embedded broker with standard MQTT clients', () => {
     });
   });
 
+  it('refuses a device publishing to its own command topics, so a device password cannot inject commands', async () => {
+    const deniedBefore = await rejections('PUBLISH_NOT_ALLOWED');
+    const listener = deviceSub(`devices/${DEVICE}/cmd/#`, 3);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the subscription is in place
+    await devicePub(`devices/${DEVICE}/cmd/open-door`, '1');
+    expect((await listener).stdout).toBe('');
+    expect(await rejections('PUBLISH_NOT_ALLOWED')).toBe(deniedBefore + 1);
+    expect(deadLetters.list(1)[0]).toMatchObject({
+      code: 'PUBLISH_NOT_ALLOWED',
+      device: DEVICE,
+      topic: `devices/${DEVICE}/cmd/open-door`,
+    });
+  });
+
   it('acknowledges malformed payloads but dead-letters them with a code', async () => {
     const before = accepted.length;
     const result = await devicePub(`devices/${DEVICE}/points/power`, '{"value": oops');
