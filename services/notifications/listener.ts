@@ -2,12 +2,13 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { Component } from '../runtime/component.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { workOrdersChannel } from '../workorders/changes.ts';
 import { isWorkOrderEvent, recipientsOf } from './event.ts';
 import { type WebhookMetrics, webhookMetrics } from './metrics.ts';
 import type { WebhookNotifier } from './notifier.ts';
 
 /** The channel the work-order service publishes its changes on. */
-export const workOrdersChannel = (prefix: string): string => `${prefix}:workorders`;
+export { workOrdersChannel };
 
 export interface WorkOrderEventListenerOptions {
   /** A subscribed Redis client can do nothing else, so the listener opens its own from this URL. */

@@ -6,9 +6,12 @@ import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
+import { DeliveryLog, WebhookNotifier, WorkOrderEventListener } from '../notifications/index.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
 import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
+import { composeWorkOrders, workOrdersChannel } from '../workorders/index.ts';
+import { SlaTimers } from '../workorders/timers.ts';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
 import { PostgresConnection } from './connections/postgres.ts';
@@ -136,6 +139,7 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
   if (role === 'workers' || role === 'all') {
     if (!postgres || !redis) throw new Error('the rule workers need PostgreSQL and Redis');
     components.push(...composeRuleWorkers(context, postgres, redis, metrics));
+    components.push(...composeWorkOrderRoles(context, postgres, redis, metrics));
   }
   if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
@@ -209,6 +213,59 @@ function composeRuleWorkers(
       logger: logger.child({ component: 'scheduled-rules' }),
       calendar: new ChineseWorkingCalendar({ timeZone: site.timezone }),
       tsdbUrl: settings.TSDB_URL,
+    }),
+  ];
+}
+
+/**
+ * Work orders in the workers role: the dispatcher (incident events → orders for the covering
+ * contract's vendor), the SLA timers (BullMQ delayed jobs rebuilt from PostgreSQL) and the signed
+ * webhooks to vendors (queued before the listener that feeds them, so the listener stops first).
+ */
+function composeWorkOrderRoles(
+  context: ProcessContext,
+  postgres: PostgresConnection,
+  redis: RedisConnection,
+  metrics: Registry,
+): Component[] {
+  const { settings, model, clock, logger } = context;
+  const prefix = settings.STEWARD_REDIS_PREFIX;
+  const workOrders = composeWorkOrders({
+    model,
+    pool: postgres.pool,
+    redis: redis.client,
+    redisUrl: settings.REDIS_URL,
+    prefix,
+    clock,
+    logger,
+    metrics,
+  });
+  const notifier = new WebhookNotifier({
+    vendors: model.vendors.values(),
+    connection: settings.REDIS_URL,
+    prefix,
+    deliveries: new DeliveryLog(postgres.pool),
+    clock,
+    metrics,
+    logger: logger.child({ component: 'webhooks' }),
+  });
+  return [
+    workOrders.dispatcher,
+    new SlaTimers({
+      store: workOrders.store,
+      connection: settings.REDIS_URL,
+      prefix,
+      clock,
+      changesChannel: workOrdersChannel(prefix),
+      logger: logger.child({ component: 'sla-timers' }),
+    }),
+    notifier,
+    new WorkOrderEventListener({
+      redisUrl: settings.REDIS_URL,
+      prefix,
+      notifier,
+      metrics,
+      logger: logger.child({ component: 'webhook-listener' }),
     }),
   ];
 }

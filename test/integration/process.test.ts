@@ -144,7 +144,7 @@ describe('steward processes on the real stack', () => {
     expect(migrated.stdout).toMatch(/registry synced: \d+ equipment, \d+ points, 5 contracts/);
   });
 
-  it('runs `all --demo`: the simulated building reaches the store, and an injected fault becomes an incident', async () => {
+  it('runs `all --demo`: the simulated building reaches the store, and an injected fault becomes an incident and a work order', async () => {
     const mqttPort = await freePort();
     const steward = await startSteward(
       'all',
@@ -187,6 +187,26 @@ describe('steward processes on the real stack', () => {
         incidents = rows;
       }
       expect(incidents).toEqual([expect.objectContaining({ state: 'active' })]);
+      // … → dispatcher → a work order dispatched to the security contract's vendor, its SLA running.
+      let orders: { state: string; vendor_id: string; next_check_at: Date | null }[] = [];
+      const orderDeadline = Date.now() + 15_000;
+      while (orders.length === 0 && Date.now() < orderDeadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const { rows } = await db.pool.query<(typeof orders)[number]>(
+          `select o.state, o.vendor_id, o.next_check_at from work_orders o
+             join work_order_incidents l on l.order_id = o.id
+             join incidents i on i.id = l.incident_id
+            where i.rule_id = 'door-forced-open' and i.equipment_id = 'MB-DOOR-01'`,
+        );
+        orders = rows;
+      }
+      expect(orders).toEqual([
+        expect.objectContaining({
+          state: 'dispatched',
+          vendor_id: 'jindun-security',
+          next_check_at: expect.any(Date),
+        }),
+      ]);
       const refused = await fetch(`${steward.url}/simulator/faults`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { freePort } from '../../services/runtime/free-port.ts';
+import { waitFor } from './wait.ts';
+
+/**
+ * A redis-server of a test's own on a free loopback port, without persistence: for tests that
+ * must FLUSHALL or stop Redis, which would break the other tests sharing the stack's server.
+ */
+export class PrivateRedis {
+  readonly port: number;
+  readonly #process: ChildProcess;
+
+  private constructor(port: number, child: ChildProcess) {
+    this.port = port;
+    this.#process = child;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const port = await freePort();
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    const redis = new PrivateRedis(port, child);
+    const probe = new Redis(redis.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    try {
+      await waitFor(
+        () =>
+          probe.connect().then(
+            () => true,
+            () => undefined,
+          ),
+        `redis-server on port ${port}`,
+      );
+    } finally {
+      probe.disconnect();
+    }
+    return redis;
+  }
+
+  async flushAll(): Promise<void> {
+    const client = new Redis(this.url);
+    await client.flushall();
+    client.disconnect();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#process.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.#process.once('exit', resolve));
+    this.#process.kill('SIGTERM');
+    await exited;
+  }
+}
