@@ -6,12 +6,13 @@ import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
-import { DeliveryLog, WebhookNotifier, WorkOrderEventListener } from '../notifications/index.ts';
+import { DeliveryLog, isWorkOrderEvent, recipientsOf, WebhookNotifier } from '../notifications/index.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
 import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
 import { composeWorkOrders, workOrdersChannel } from '../workorders/index.ts';
 import { SlaTimers } from '../workorders/timers.ts';
+import { TransitionFeed } from '../workorders/transition-feed.ts';
 import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
 import { PostgresConnection } from './connections/postgres.ts';
@@ -220,7 +221,8 @@ function composeRuleWorkers(
 /**
  * Work orders in the workers role: the dispatcher (incident events → orders for the covering
  * contract's vendor), the SLA timers (BullMQ delayed jobs rebuilt from PostgreSQL) and the signed
- * webhooks to vendors (queued before the listener that feeds them, so the listener stops first).
+ * webhooks to vendors (the notifier starts before the transition feed that hands it every
+ * committed change, and stops after it).
  */
 function composeWorkOrderRoles(
   context: ProcessContext,
@@ -260,12 +262,19 @@ function composeWorkOrderRoles(
       logger: logger.child({ component: 'sla-timers' }),
     }),
     notifier,
-    new WorkOrderEventListener({
-      redisUrl: settings.REDIS_URL,
-      prefix,
-      notifier,
-      metrics,
-      logger: logger.child({ component: 'webhook-listener' }),
+    // The transition table is the outbox: every committed change reaches the vendors' webhooks,
+    // whichever process made it and whether or not anyone heard it on the Redis channel.
+    new TransitionFeed({
+      store: workOrders.store,
+      consumer: 'webhooks',
+      deliver: async (message) => {
+        if (!isWorkOrderEvent(message)) {
+          logger.error({ message }, 'work-order change does not fit the webhook event schema; not sent');
+          return;
+        }
+        for (const vendorId of recipientsOf(message)) await notifier.notify(vendorId, message);
+      },
+      logger: logger.child({ component: 'webhook-feed' }),
     }),
   ];
 }
