@@ -40,7 +40,18 @@ export async function createTestDatabase(prefix = 'steward_test'): Promise<TestD
       const client = new pg.Client({ connectionString: stackSettings.DATABASE_URL });
       await client.connect();
       try {
-        await client.query(`drop database if exists ${name} with (force)`);
+        // FORCE terminates the test's leftover sessions, but an autovacuum worker busy in the
+        // database (a superuser process) makes it fail with 42501 for a moment: retry.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`drop database if exists ${name} with (force)`);
+            return;
+          } catch (error) {
+            const code = (error as { code?: string }).code;
+            if (attempt >= 20 || (code !== '42501' && code !== '55006')) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+        }
       } finally {
         await client.end();
       }
