@@ -294,7 +294,7 @@ export function render(report: AlarmReport): string {
           row('→ incident transaction begins (created_at)', l.toTransaction, l.steps.transaction_begins),
           row('→ incident event received: committed, then published', l.alarm, l.steps.incident_event),
           row('→ job finished (states checkpointed)', l.toJobFinished),
-          row('peer: broker round trip, same broker, same load', l.floor),
+          row('peer: raw aedes round trip, same machine load', l.floor),
           [
             'alarm ÷ broker round trip',
             `${number(ratio(l.alarm.p50, l.floor.p50), 1)} ×`,
