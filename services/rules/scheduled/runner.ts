@@ -12,7 +12,7 @@ import type { Clock } from '../../runtime/clock.ts';
 import type { Component } from '../../runtime/component.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { sharedCounter, sharedGauge } from '../../runtime/metrics.ts';
-import { renderTitle } from '../worker/title.ts';
+import { fireInputOf } from '../fire-input.ts';
 import { evaluateAfterHours } from './after-hours.ts';
 import type { CheckResult, Verdict } from './check-result.ts';
 import { evaluateDataGap } from './data-gap.ts';
@@ -429,32 +429,15 @@ export class ScheduledRuleRunner implements Component {
   async #recordFire(target: Target, result: CheckResult): Promise<FireOutcome> {
     const { rule, equipment, point } = target;
     const value = result.value ?? Number.NaN;
-    const building = this.#options.model.buildings.get(equipment.buildingCode);
-    const title = renderTitle(rule.title, {
-      equipment: equipment.name,
-      building: building?.name ?? { 'zh-CN': equipment.buildingCode, en: equipment.buildingCode },
-      value,
-      unit: rule.scheduled.type === 'data_gap' ? 's' : point.canonicalUnit,
-    });
     const at = new Date(result.at);
-    const { outcome } = await this.#options.incidents.recordFire({
-      ruleId: rule.id,
-      ruleVersion: rule.version,
-      equipmentId: equipment.id,
-      buildingCode: equipment.buildingCode,
-      category: rule.category,
-      severity: rule.severity,
-      title,
-      at,
-      value,
-      evidence: {
-        ruleId: rule.id,
-        ruleVersion: rule.version,
-        check: rule.scheduled.type,
-        pointId: point.id,
-        ...result.facts,
-      },
-    });
+    const { outcome } = await this.#options.incidents.recordFire(
+      fireInputOf(this.#options.model, rule, equipment, {
+        at,
+        value,
+        unit: rule.scheduled.type === 'data_gap' ? 's' : point.canonicalUnit,
+        evidence: { check: rule.scheduled.type, pointId: point.id, ...result.facts },
+      }),
+    );
     this.#logger.info(
       { ruleId: rule.id, equipmentId: equipment.id, at, value, outcome },
       'scheduled rule fired',

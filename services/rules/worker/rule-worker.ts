@@ -27,6 +27,7 @@ import {
   missingPointFacts,
   pointsOf,
 } from '../conditions/index.ts';
+import { fireInputOf } from '../fire-input.ts';
 import {
   decodePairState,
   encodePairState,
@@ -36,7 +37,6 @@ import {
   stepPair,
 } from './pair-state.ts';
 import { ShardLeases } from './shard-leases.ts';
-import { renderTitle } from './title.ts';
 
 export const DEFAULT_TICK_MS = 5_000;
 /** Readings of one piece of equipment kept in memory as an incident's evidence. */
@@ -524,41 +524,26 @@ export class RuleWorker implements Component {
     const at = new Date(evaluation.at ?? this.#options.clock.nowMs());
     this.#meters?.transitions.inc({ transition });
     if (transition === 'fire') {
-      const value = evaluation.value ?? Number.NaN;
       const condition = pair.conditions.condition;
-      const building = this.#options.model.buildings.get(equipment.buildingCode);
-      const title = renderTitle(rule.title, {
-        equipment: equipment.name,
-        building: building?.name ?? { 'zh-CN': equipment.buildingCode, en: equipment.buildingCode },
-        ...(evaluation.value === undefined ? {} : { value: evaluation.value }),
-        unit: unitOf(condition, equipment),
-      });
       const peakIs = peakDirection(condition);
-      const result = await this.#options.incidents.recordFire({
-        ruleId: rule.id,
-        ruleVersion: rule.version,
-        equipmentId: equipment.id,
-        buildingCode: equipment.buildingCode,
-        category: rule.category,
-        severity: rule.severity,
-        title,
-        at,
-        value,
-        ...(evaluation.peak === undefined ? {} : { peak: evaluation.peak }),
-        ...(peakIs ? { peakIs } : {}),
-        evidence: {
-          ruleId: rule.id,
-          ruleVersion: rule.version,
-          ...(evaluation.since === undefined ? {} : { since: new Date(evaluation.since).toISOString() }),
-          readings: evidence.map((reading) => ({
-            point: reading.p,
-            ts: new Date(reading.t).toISOString(),
-            value: reading.v,
-            ...(reading.q === 1 ? { quality: 'uncertain' } : {}),
-          })),
-        },
-        ...(rule.reactivationWindowS === undefined ? {} : { reactivationWindowS: rule.reactivationWindowS }),
-      });
+      const result = await this.#options.incidents.recordFire(
+        fireInputOf(this.#options.model, rule, equipment, {
+          at,
+          value: evaluation.value ?? Number.NaN,
+          unit: unitOf(condition, equipment),
+          ...(evaluation.peak === undefined ? {} : { peak: evaluation.peak }),
+          ...(peakIs ? { peakIs } : {}),
+          evidence: {
+            ...(evaluation.since === undefined ? {} : { since: new Date(evaluation.since).toISOString() }),
+            readings: evidence.map((reading) => ({
+              point: reading.p,
+              ts: new Date(reading.t).toISOString(),
+              value: reading.v,
+              ...(reading.q === 1 ? { quality: 'uncertain' } : {}),
+            })),
+          },
+        }),
+      );
       this.#logger.info(
         { ruleId: rule.id, equipmentId: equipment.id, at, outcome: result.outcome },
         'rule fired',
