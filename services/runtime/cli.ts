@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/load/load-config.ts';
 import type { SiteModel } from '../../config/load/model.ts';
 import { hashDeviceSecret, newDeviceSecret } from '../../gateway/broker/device-credentials.ts';
 import { deadLetterKey, readDeadLetters } from '../../gateway/ingest/dead-letters.ts';
+import { formatDemoUsers } from '../accounts/index.ts';
 import { checkCoverage } from '../calendar/coverage-check.ts';
 import { ChineseWorkingCalendar } from '../calendar/working-calendar.ts';
 import { syncRegistry } from '../registry/sync.ts';
@@ -172,6 +173,7 @@ async function runRole(
         `steward ${role} is running (demo mode)`,
         `  health   ${url}/health`,
         `  metrics  ${url}/metrics`,
+        ...(composed.demoUsers ? [`  api docs ${url}/docs`, formatDemoUsers(composed.demoUsers.users)] : []),
         '  stop with Ctrl-C',
       ].join('\n'),
     );

@@ -45,6 +45,7 @@ export const MIGRATION_SOURCES: readonly MigrationSource[] = [
   { owner: 'incidents', dir: path.join(servicesDir, 'incidents', 'migrations') },
   { owner: 'workorders', dir: path.join(servicesDir, 'workorders', 'migrations') },
   { owner: 'notifications', dir: path.join(servicesDir, 'notifications', 'migrations') },
+  { owner: 'accounts', dir: path.join(servicesDir, 'accounts', 'migrations') },
 ];
 
 /** Any number to serialise concurrent migrators (several processes starting at once). */

@@ -4,13 +4,15 @@ import type { SiteModel } from '../../config/load/model.ts';
 import { Gateway } from '../../gateway/gateway.ts';
 import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
+import { AccountStore, DemoUserSeeder } from '../accounts/index.ts';
+import { registerApi } from '../api/index.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
 import { DeliveryLog, isWorkOrderEvent, recipientsOf, WebhookNotifier } from '../notifications/index.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
 import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
-import { composeWorkOrders, workOrdersChannel } from '../workorders/index.ts';
+import { composeWorkOrders, type WorkOrderParts, workOrdersChannel } from '../workorders/index.ts';
 import { SlaTimers } from '../workorders/timers.ts';
 import { TransitionFeed } from '../workorders/transition-feed.ts';
 import type { Clock } from './clock.ts';
@@ -63,6 +65,8 @@ export interface ComposedProcess {
   readonly gateway: Gateway | undefined;
   readonly http: HttpServer;
   readonly metrics: Registry;
+  /** Demo mode with the API: the seeded demo users, to print once started. */
+  readonly demoUsers: DemoUserSeeder | undefined;
 }
 
 /**
@@ -137,15 +141,74 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     components.push(...gateway.components);
     gateway.routes(http.app);
   }
+  // One set of work-order parts per process: its metrics register once, whichever roles use it.
+  const workOrders =
+    postgres && redis && role !== 'gateway' && role !== 'simulate'
+      ? composeWorkOrders({
+          model,
+          pool: postgres.pool,
+          redis: redis.client,
+          redisUrl: settings.REDIS_URL,
+          prefix: settings.STEWARD_REDIS_PREFIX,
+          clock,
+          logger,
+          metrics,
+        })
+      : undefined;
   if (role === 'workers' || role === 'all') {
-    if (!postgres || !redis) throw new Error('the rule workers need PostgreSQL and Redis');
+    if (!postgres || !redis || !workOrders) throw new Error('the rule workers need PostgreSQL and Redis');
     components.push(...composeRuleWorkers(context, postgres, redis, metrics));
-    components.push(...composeWorkOrderRoles(context, postgres, redis, metrics));
+    components.push(...composeWorkOrderRoles(context, postgres, workOrders, metrics));
+  }
+  let demoUsers: DemoUserSeeder | undefined;
+  if (role === 'api' || role === 'all') {
+    if (!postgres || !redis || !workOrders) throw new Error('the API needs PostgreSQL and Redis');
+    demoUsers = composeApi(context, postgres, redis, workOrders, http);
+    // After RegistrySync (which runs the migrations, the accounts' included), before the HTTP server.
+    if (demoUsers) components.push(demoUsers);
   }
   if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
   components.push(http);
-  return { components, gateway, http, metrics };
+  return { components, gateway, http, metrics, demoUsers };
+}
+
+/**
+ * The API on the process's HTTP server: accounts, the work-order service and the incidents
+ * (acknowledge publishes on Redis like the rule workers do), rate limits counted in Redis. In
+ * demo mode, the demo users are seeded at start and returned for the start command to print.
+ */
+function composeApi(
+  context: ProcessContext,
+  postgres: PostgresConnection,
+  redis: RedisConnection,
+  workOrders: WorkOrderParts,
+  http: HttpServer,
+): DemoUserSeeder | undefined {
+  const { settings, model, clock, logger } = context;
+  const prefix = settings.STEWARD_REDIS_PREFIX;
+  const accounts = new AccountStore({ pool: postgres.pool, clock });
+  const incidents = new IncidentStore({
+    pool: postgres.pool,
+    clock,
+    changes: new ChangePublisher({
+      publisher: redis.client,
+      prefix,
+      logger: logger.child({ component: 'incidents' }),
+    }),
+  });
+  registerApi(http.app, {
+    accounts,
+    workOrders: workOrders.service,
+    incidents,
+    clock,
+    redis: redis.client,
+    redisPrefix: prefix,
+    version: context.version,
+  });
+  return context.demo
+    ? new DemoUserSeeder(accounts, model, logger.child({ component: 'accounts' }))
+    : undefined;
 }
 
 /**
@@ -227,21 +290,11 @@ function composeRuleWorkers(
 function composeWorkOrderRoles(
   context: ProcessContext,
   postgres: PostgresConnection,
-  redis: RedisConnection,
+  workOrders: WorkOrderParts,
   metrics: Registry,
 ): Component[] {
   const { settings, model, clock, logger } = context;
   const prefix = settings.STEWARD_REDIS_PREFIX;
-  const workOrders = composeWorkOrders({
-    model,
-    pool: postgres.pool,
-    redis: redis.client,
-    redisUrl: settings.REDIS_URL,
-    prefix,
-    clock,
-    logger,
-    metrics,
-  });
   const notifier = new WebhookNotifier({
     vendors: model.vendors.values(),
     connection: settings.REDIS_URL,

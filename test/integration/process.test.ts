@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterKey, mirrorDeadLetters } from '../../gateway/ingest/dead-letters.ts';
+import { demoUserPassword } from '../../services/accounts/index.ts';
 import { ConfigFixture } from '../helpers/config-fixture.ts';
 import { freePort } from '../helpers/mosquitto.ts';
 import { createTestDatabase, stackSettings, type TestDatabase, uniqueName } from '../helpers/stack.ts';
@@ -207,6 +208,26 @@ describe('steward processes on the real stack', () => {
           next_check_at: expect.any(Date),
         }),
       ]);
+      // … → the API: the security vendor's demo user logs in and finds the order; another vendor does not.
+      const listFor = async (username: string): Promise<unknown[]> => {
+        const login = await fetch(`${steward.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password: demoUserPassword(username) }),
+        });
+        expect(login.status).toBe(200);
+        const { token } = (await login.json()) as { token: string };
+        const list = await fetch(`${steward.url}/api/workorders`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(list.status).toBe(200);
+        return ((await list.json()) as { orders: unknown[] }).orders;
+      };
+      expect(await listFor('jindun-security')).toEqual([
+        expect.objectContaining({ vendorId: 'jindun-security' }),
+      ]);
+      expect(await listFor('antu-lifts')).toEqual([]);
+      expect(steward.output()).toMatch(new RegExp(`jindun-security +${demoUserPassword('jindun-security')}`));
       const refused = await fetch(`${steward.url}/simulator/faults`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

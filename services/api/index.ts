@@ -1,0 +1,14 @@
+export {
+  ANY_ROLE,
+  actingActor,
+  presentedToken,
+  principalOf,
+  type RouteAccess,
+  readingActor,
+  roles,
+  SESSION_COOKIE,
+} from './access.ts';
+export { ApiError, type ApiErrorCode, ErrorBody, toApiError } from './errors.ts';
+export { DEFAULT_RATE_LIMITS, type Limit, type RateLimits } from './rate-limits.ts';
+export { API_PREFIX, type ApiDeps, DOCS_PREFIX, registerApi } from './register.ts';
+export { rolesFor } from './routes/workorders.ts';
