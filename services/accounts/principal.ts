@@ -28,3 +28,6 @@ export interface Principal {
 export interface Authenticator {
   authenticate(token: string): Promise<Principal | undefined>;
 }
+
+/** The http-only cookie a login sets; the API and the live socket server both read it. */
+export const SESSION_COOKIE = 'steward_session';

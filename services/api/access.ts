@@ -4,6 +4,7 @@ import {
   type AccountRole,
   type Authenticator,
   type Principal,
+  SESSION_COOKIE,
 } from '../accounts/principal.ts';
 import type { Actor } from '../workorders/domain/index.ts';
 import { ApiError, forbidden, unauthenticated } from './errors.ts';
@@ -29,7 +30,7 @@ declare module 'fastify' {
 export const ANY_ROLE: RouteAccess = { roles: ACCOUNT_ROLES };
 export const roles = (...allowed: AccountRole[]): RouteAccess => ({ roles: allowed });
 
-export const SESSION_COOKIE = 'steward_session';
+export { SESSION_COOKIE } from '../accounts/principal.ts';
 
 /** The session token of a request: `Authorization: Bearer <token>` first, else the session cookie. */
 export function presentedToken(request: FastifyRequest): string | undefined {

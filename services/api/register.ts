@@ -28,6 +28,8 @@ export interface ApiDeps {
   readonly secureCookie?: boolean | 'auto';
   /** Shown in the OpenAPI document. */
   readonly version?: string;
+  /** Told when a session ends by logout, so live connections opened with it close too. */
+  readonly onSessionEnded?: (sessionId: string) => void;
 }
 
 /** Every route under this prefix declares its access; the docs live beside it. */
@@ -87,6 +89,7 @@ function apiScope(deps: ApiDeps): FastifyPluginAsync {
       clock: deps.clock,
       limiters,
       secureCookie: deps.secureCookie ?? 'auto',
+      ...(deps.onSessionEnded ? { onSessionEnded: deps.onSessionEnded } : {}),
     };
     await scope.register(routesScope(deps, context), { prefix: API_PREFIX });
   };

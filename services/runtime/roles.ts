@@ -8,6 +8,7 @@ import { AccountStore, DemoUserSeeder } from '../accounts/index.ts';
 import { registerApi } from '../api/index.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
+import { LiveServer, liveSitesOf } from '../live/index.ts';
 import { DeliveryLog, isWorkOrderEvent, recipientsOf, WebhookNotifier } from '../notifications/index.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
 import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
@@ -161,15 +162,18 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     components.push(...composeWorkOrderRoles(context, postgres, workOrders, metrics));
   }
   let demoUsers: DemoUserSeeder | undefined;
+  let live: LiveServer | undefined;
   if (role === 'api' || role === 'all') {
     if (!postgres || !redis || !workOrders) throw new Error('the API needs PostgreSQL and Redis');
-    demoUsers = composeApi(context, postgres, redis, workOrders, http);
+    ({ demoUsers, live } = composeApi(context, postgres, redis, workOrders, http, metrics));
     // After RegistrySync (which runs the migrations, the accounts' included), before the HTTP server.
     if (demoUsers) components.push(demoUsers);
   }
   if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
   components.push(http);
+  // socket.io attaches once the server listens, and stops first, so open WebSockets do not hold its close.
+  if (live) components.push(live);
   return { components, gateway, http, metrics, demoUsers };
 }
 
@@ -184,7 +188,8 @@ function composeApi(
   redis: RedisConnection,
   workOrders: WorkOrderParts,
   http: HttpServer,
-): DemoUserSeeder | undefined {
+  metrics: Registry,
+): { demoUsers: DemoUserSeeder | undefined; live: LiveServer } {
   const { settings, model, clock, logger } = context;
   const prefix = settings.STEWARD_REDIS_PREFIX;
   const accounts = new AccountStore({ pool: postgres.pool, clock });
@@ -197,6 +202,16 @@ function composeApi(
       logger: logger.child({ component: 'incidents' }),
     }),
   });
+  const live = new LiveServer({
+    httpServer: http.app.server,
+    authenticator: accounts,
+    redisUrl: settings.REDIS_URL,
+    prefix,
+    sites: liveSitesOf(model),
+    clock,
+    logger: logger.child({ component: 'live' }),
+    metrics,
+  });
   registerApi(http.app, {
     accounts,
     workOrders: workOrders.service,
@@ -205,10 +220,12 @@ function composeApi(
     redis: redis.client,
     redisPrefix: prefix,
     version: context.version,
+    onSessionEnded: (sessionId) => live.disconnectSession(sessionId),
   });
-  return context.demo
+  const demoUsers = context.demo
     ? new DemoUserSeeder(accounts, model, logger.child({ component: 'accounts' }))
     : undefined;
+  return { demoUsers, live };
 }
 
 /**

@@ -31,6 +31,9 @@ export async function createTestDatabase(prefix = 'steward_test'): Promise<TestD
   const url = new URL(stackSettings.DATABASE_URL);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
+  // The forced drop terminates connections pool.end() has not finished closing; without a
+  // listener their 'error' would be an uncaught exception in the test process.
+  pool.on('error', () => undefined);
   return {
     name,
     url: url.toString(),

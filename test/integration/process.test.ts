@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterKey, mirrorDeadLetters } from '../../gateway/ingest/dead-letters.ts';
 import { demoUserPassword } from '../../services/accounts/index.ts';
@@ -221,6 +222,17 @@ describe('steward processes on the real stack', () => {
           headers: { authorization: `Bearer ${token}` },
         });
         expect(list.status).toBe(200);
+        const live = io(steward.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+        try {
+          // The live socket server on the same port takes the same session.
+          const ready = await new Promise<{ username?: string; sites?: unknown[] }>((resolve, reject) => {
+            live.once('ready', resolve);
+            live.once('connect_error', reject);
+          });
+          expect(ready).toMatchObject({ username, role: 'vendor_user', sites: [] });
+        } finally {
+          live.close();
+        }
         return ((await list.json()) as { orders: unknown[] }).orders;
       };
       expect(await listFor('jindun-security')).toEqual([

@@ -63,6 +63,7 @@ export function authRoutes(api: ApiScope, context: ApiContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       await accounts.revokeSession(principal.sessionId);
+      context.onSessionEnded?.(principal.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       request.log.info({ username: principal.username, sessionId: principal.sessionId }, 'logout');
       return reply.code(204).send(null);

@@ -35,4 +35,5 @@ export interface ApiContext {
   readonly clock: Clock;
   readonly limiters: Limiters;
   readonly secureCookie: boolean | 'auto';
+  readonly onSessionEnded?: (sessionId: string) => void;
 }
