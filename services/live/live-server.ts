@@ -36,6 +36,9 @@ import { recheckSessions, type SessionCheckResult } from './sessions.ts';
 import type { LiveSite } from './sites.ts';
 import { LiveSources } from './sources.ts';
 
+/** Sockets written per event-loop turn when a live batch is broadcast. */
+const BROADCAST_SLICE = 250;
+
 export interface LiveServerOptions {
   /** The node server under the process's fastify instance (`HttpServer.app.server`). */
   readonly httpServer: HttpServer;
@@ -48,6 +51,8 @@ export interface LiveServerOptions {
   readonly metrics?: Registry;
   /** Updates of one point a client receives per second at most (default 2). */
   readonly maxUpdatesPerSecond?: number;
+  /** Sockets written per event-loop turn when a live batch is broadcast; default 250. */
+  readonly broadcastSlice?: number;
   /** How often every connected session is verified again (default 60 s). */
   readonly sessionCheckMs?: number;
   /** Origins besides the server's own whose pages may connect with the session cookie. */
@@ -302,8 +307,34 @@ export class LiveServer implements Component {
   }
 
   #flushLiveValues(): void {
-    for (const batch of this.#coalescer.drain())
-      this.#emitLocal([siteRoom(batch.site)], 'live:values', batch);
+    for (const batch of this.#coalescer.drain()) this.#emitInSlices(siteRoom(batch.site), batch);
+  }
+
+  /**
+   * A live batch goes to a room's sockets a slice at a time, one event-loop turn each: socket.io
+   * writes a broadcast to every socket in one synchronous loop, which at a few thousand clients
+   * blocks the process (and every API request) for tens of milliseconds per tick.
+   */
+  #emitInSlices(room: string, batch: LiveBatch): void {
+    const members = this.#io?.of('/').adapter.rooms.get(room);
+    if (!members || members.size === 0) return;
+    const sliceSize = this.#options.broadcastSlice ?? BROADCAST_SLICE;
+    if (members.size <= sliceSize) {
+      this.#emitLocal([room], 'live:values', batch);
+      return;
+    }
+    const ids = [...members];
+    let from = 0;
+    const next = (): void => {
+      const io = this.#io;
+      if (!io) return;
+      const slice = ids.slice(from, from + sliceSize);
+      from += sliceSize;
+      io.local.to(slice).emit('live:values', batch);
+      this.#metrics.messages.inc({ event: 'live:values' }, slice.length);
+      if (from < ids.length) setImmediate(next);
+    };
+    next();
   }
 
   #relayIncident(update: IncidentUpdate): void {

@@ -10,6 +10,10 @@
  *   alarm-latency [--json] [--quick]
  *                             publish of a violating reading → incident committed, under 10,000
  *                             readings/s of background load, and the rule workers' rate
+ *   dashboard [--json] [--quick]
+ *                             socket.io clients one `steward api` process keeps at the coalesced
+ *                             live-value rate, the work-order list's latency under them, and a bare
+ *                             socket.io server as the peer
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -21,12 +25,23 @@ import {
 } from './alarm-latency/alarm-bench.ts';
 import { problems, render as renderAlarm, summary as summariseAlarm } from './alarm-latency/report.ts';
 import { Teardown } from './alarm-latency/teardown.ts';
+import {
+  FULL_SIZES as DASHBOARD_FULL,
+  QUICK_SIZES as DASHBOARD_QUICK,
+  runDashboardBench,
+} from './dashboard/dashboard-bench.ts';
+import {
+  problems as dashboardProblems,
+  render as renderDashboard,
+  summary as summariseDashboard,
+} from './dashboard/report.ts';
 import { FULL_SIZES, PHASES, type PhaseName, QUICK_SIZES, runIngestBench } from './ingest/ingest-bench.ts';
 import { render, summary } from './ingest/report.ts';
 
 const USAGE = [
   `usage: npm run bench -- ingest [--json] [--quick] [--phases ${PHASES.join(',')}] [--window N] [--cpu-prof DIR]`,
   '       npm run bench -- alarm-latency [--json] [--quick]',
+  '       npm run bench -- dashboard [--json] [--quick]',
 ].join('\n');
 
 function fail(message: string): never {
@@ -90,23 +105,34 @@ async function ingest(): Promise<number> {
   return Object.keys(report.errors).length > 0 || inexact ? 1 : 0;
 }
 
-async function alarmLatency(): Promise<number> {
-  const given = (['phases', 'window', 'cpu-prof'] as const).filter((option) => values[option] !== undefined);
-  if (given.length > 0) fail(`alarm-latency takes no --${given.join(', --')}`);
-  // The run has a database, Redis keys and child processes to remove: an interrupt undoes them
-  // (bounded), then exits; the exit hook still kills the children if that takes too long.
+/**
+ * For benchmarks with a database, Redis keys and child processes to remove: an interrupt undoes
+ * them (bounded), then exits; the exit hook still kills the children if that takes too long.
+ */
+function interruptibleTeardown(name: string): Teardown {
   const teardown = new Teardown();
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
-      log(`alarm bench: ${signal}, cleaning up …`);
+      log(`${name} bench: ${signal}, cleaning up …`);
       // The interrupted phases fail in all sorts of ways now; none of that may stop the clean-up.
       const note = (error: unknown): void =>
-        log(`alarm bench: after ${signal}: ${error instanceof Error ? error.message : String(error)}`);
+        log(`${name} bench: after ${signal}: ${error instanceof Error ? error.message : String(error)}`);
       process.on('unhandledRejection', note);
       process.on('uncaughtException', note);
       setTimeout(() => process.exit(130), 20_000).unref();
       void teardown.run().finally(() => process.exit(130));
     });
+  return teardown;
+}
+
+function noIngestOptions(name: string): void {
+  const given = (['phases', 'window', 'cpu-prof'] as const).filter((option) => values[option] !== undefined);
+  if (given.length > 0) fail(`${name} takes no --${given.join(', --')}`);
+}
+
+async function alarmLatency(): Promise<number> {
+  noIngestOptions('alarm-latency');
+  const teardown = interruptibleTeardown('alarm');
   const report = await runAlarmLatencyBench({
     sizes: values.quick ? ALARM_QUICK : ALARM_FULL,
     quick: values.quick,
@@ -118,6 +144,21 @@ async function alarmLatency(): Promise<number> {
   return Object.keys(report.errors).length > 0 || problems(report).length > 0 ? 1 : 0;
 }
 
+async function dashboard(): Promise<number> {
+  noIngestOptions('dashboard');
+  const teardown = interruptibleTeardown('dashboard');
+  const report = await runDashboardBench({
+    sizes: values.quick ? DASHBOARD_QUICK : DASHBOARD_FULL,
+    quick: values.quick,
+    log,
+    teardown,
+  });
+  process.stdout.write(`${renderDashboard(report)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(summariseDashboard(report))}\n`);
+  return Object.keys(report.errors).length > 0 || dashboardProblems(report).length > 0 ? 1 : 0;
+}
+
 if (name === 'ingest') process.exit(await ingest());
 else if (name === 'alarm-latency') process.exit(await alarmLatency());
+else if (name === 'dashboard') process.exit(await dashboard());
 else fail(name ? `unknown benchmark ${name}` : 'which benchmark?');

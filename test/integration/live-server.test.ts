@@ -98,6 +98,29 @@ describe('the socket.io live server on real Redis, PostgreSQL sessions and a fas
     );
   });
 
+  it('writes a live batch a slice of sockets at a time, and every operator still gets every batch', async () => {
+    const sliced = await h.startServer({ broadcastSlice: 1 });
+    const gateway = await h.gatewayLiveValues(50);
+    const operators = await Promise.all(
+      [1, 2, 3].map(async () => h.connect(sliced, (await h.session('operator')).token)),
+    );
+    for (let value = 201; value <= 210; value++) {
+      gateway.offer([h.reading(POWER, value)]);
+      await sleep(50);
+    }
+    for (const operator of operators) {
+      await operator.waitFor<LiveBatch>('live:values', (batch) =>
+        batch.values.some((v) => v.p === POWER && v.v === 210),
+      );
+    }
+    const seen = operators.map((operator) =>
+      operator.payloads<LiveBatch>('live:values').map((batch) => batch.values.find((v) => v.p === POWER)?.v),
+    );
+    // Three sockets, three turns per batch: each got the same batches, in the same order.
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[2]).toEqual(seen[0]);
+  });
+
   it('gives vendor A its own work orders only, without the other vendor, and never live values or incidents', async () => {
     const a = await h.connect(server, (await h.session('vendor_user', 'antu-lifts')).token);
     const b = await h.connect(server, (await h.session('vendor_user', 'hengyuan-property')).token);
