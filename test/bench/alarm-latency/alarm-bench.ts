@@ -10,6 +10,7 @@ import { deviceGroup } from '../ingest/bench-config.ts';
 import { BenchVictoria } from '../ingest/bench-victoria.ts';
 import { LoadProcess } from '../ingest/load-process.ts';
 import { RawBroker } from '../ingest/raw-broker.ts';
+import { type MachineFacts, machineFacts } from '../machine.ts';
 import { createAlarmConfig, probeLifts, SAMPLE_SITE } from './alarm-config.ts';
 import { type EvaluatorFigure, evaluatorRate } from './evaluator-peer.ts';
 import { type LatencyResult, measureLatency } from './latency-phase.ts';
@@ -86,13 +87,7 @@ export interface AlarmBenchOptions {
 export interface AlarmReport {
   readonly runId: string;
   readonly quick: boolean;
-  readonly machine: {
-    readonly cpus: number;
-    readonly cpuModel: string;
-    readonly memoryGiB: number;
-    readonly node: string;
-    readonly platform: string;
-  };
+  readonly machine: MachineFacts;
   readonly sizes: AlarmSizes;
   readonly shards: number;
   /** Where the run lived (both removed at the end): the Redis key prefix (drains add `_e<batch>`) and the database. */
@@ -305,17 +300,10 @@ export async function runAlarmLatencyBench(options: AlarmBenchOptions): Promise<
   } finally {
     for (const failure of await teardown.run()) errors[`teardown ${failure.split(':')[0]}`] = failure;
   }
-  const cpus = os.cpus();
   return {
     runId,
     quick: options.quick,
-    machine: {
-      cpus: os.availableParallelism(),
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineFacts(),
     sizes,
     shards,
     redisPrefix: prefix,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../../config/load/load-config.ts';
@@ -7,6 +6,7 @@ import { sampleConfigDir } from '../../helpers/config-fixture.ts';
 import { createTestDatabase, stackSettings } from '../../helpers/stack.ts';
 import { startSteward } from '../../helpers/steward-process.ts';
 import { Teardown } from '../alarm-latency/teardown.ts';
+import { type MachineFacts, machineFacts } from '../machine.ts';
 import { driveGets, type ListLoad, login, scrapeLag } from './api-probes.ts';
 import { BarePeer } from './bare-peer.ts';
 import { MANAGER, writeBenchData } from './bench-data.ts';
@@ -68,13 +68,7 @@ export interface ApiFigure extends ListLoad {
 export interface DashboardReport {
   readonly runId: string;
   readonly quick: boolean;
-  readonly machine: {
-    readonly cpus: number;
-    readonly cpuModel: string;
-    readonly memoryGiB: number;
-    readonly node: string;
-    readonly platform: string;
-  };
+  readonly machine: MachineFacts;
   readonly sizes: DashboardSizes;
   readonly redisPrefix: string;
   readonly database: string | undefined;
@@ -287,17 +281,10 @@ export async function runDashboardBench(options: DashboardBenchOptions): Promise
   } finally {
     for (const failure of await teardown.run()) errors[`teardown ${failure.split(':')[0]}`] = failure;
   }
-  const cpus = os.cpus();
   return {
     runId,
     quick: options.quick,
-    machine: {
-      cpus: os.availableParallelism(),
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineFacts(),
     sizes,
     redisPrefix: prefix,
     database,

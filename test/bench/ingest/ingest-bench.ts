@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type MachineFacts, machineFacts } from '../machine.ts';
 import { createBenchConfig, type DeviceGroup, deviceGroup } from './bench-config.ts';
 import { BenchVictoria } from './bench-victoria.ts';
 import { measureOpcuaItems, type OpcuaItemsFigure } from './opcua-items.ts';
@@ -76,13 +77,7 @@ export interface IngestBenchOptions {
 export interface IngestReport {
   readonly runId: string;
   readonly quick: boolean;
-  readonly machine: {
-    readonly cpus: number;
-    readonly cpuModel: string;
-    readonly memoryGiB: number;
-    readonly node: string;
-    readonly platform: string;
-  };
+  readonly machine: MachineFacts;
   readonly publishers: number;
   readonly window: number;
   readonly sizes: IngestSizes;
@@ -239,17 +234,10 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
     removeFolders();
     process.removeListener('exit', removeFolders);
   }
-  const cpus = os.cpus();
   return {
     runId,
     quick: options.quick,
-    machine: {
-      cpus: os.availableParallelism(),
-      cpuModel: cpus[0]?.model ?? 'unknown',
-      memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-    },
+    machine: machineFacts(),
     publishers: PUBLISHERS,
     window: options.window,
     sizes,
