@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { incidentRow } from '../../test/helpers/incident-row.ts';
 import { toMessage } from '../incidents/publisher.ts';
-import type { Incident } from '../incidents/types.ts';
 import { isWorkOrderEvent } from '../notifications/event.ts';
 import { toWorkOrderMessage } from '../workorders/changes.ts';
 import { isIncidentUpdate, isLiveFrame, parseFrame } from './messages.ts';
@@ -9,31 +9,7 @@ const at = new Date(Date.UTC(2026, 10, 23, 8, 0));
 
 describe('the live server reads what the publishers write', () => {
   it('takes an incident change as services/incidents publishes it', () => {
-    const incident: Incident = {
-      id: '17',
-      ruleId: 'lift-fault',
-      ruleVersion: 1,
-      equipmentId: 'MB-LIFT-01',
-      buildingCode: '330302A001',
-      category: 'lifts',
-      severity: 'critical',
-      state: 'active',
-      title: { 'zh-CN': '电梯故障', en: 'Lift fault' },
-      firstSeen: at,
-      lastSeen: at,
-      activatedAt: at,
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      clearedAt: null,
-      closedAt: null,
-      closedBy: null,
-      occurrences: 1,
-      triggerValue: 1,
-      peakValue: 1,
-      evidence: {},
-      reactivationWindowS: 600,
-      createdAt: at,
-    };
+    const incident = incidentRow(at, { id: '17' });
     const text = JSON.stringify(toMessage({ kind: 'fired', at, actor: 'rules', incident }));
     expect(parseFrame(isIncidentUpdate, text)?.incident.buildingCode).toBe('330302A001');
   });

@@ -19,6 +19,7 @@ import type { SiteModel } from '../../config/load/model.ts';
 import { LiveValues } from '../../gateway/handoff/live-values.ts';
 import type { Reading } from '../../gateway/ingest/reading.ts';
 import { sampleConfigDir } from '../../test/helpers/config-fixture.ts';
+import { incidentRow } from '../../test/helpers/incident-row.ts';
 import {
   createTestDatabase,
   stackSettings,
@@ -278,32 +279,7 @@ export class LiveHarness {
         kind,
         at,
         actor: 'rules',
-        incident: {
-          id: '1',
-          ruleId: 'lift-fault',
-          ruleVersion: 1,
-          equipmentId: 'MB-LIFT-01',
-          buildingCode: '330302A001',
-          category: 'lifts',
-          severity: 'critical',
-          state: 'active',
-          title: { 'zh-CN': '电梯故障', en: 'Lift fault' },
-          firstSeen: at,
-          lastSeen: at,
-          activatedAt: at,
-          acknowledgedAt: null,
-          acknowledgedBy: null,
-          clearedAt: null,
-          closedAt: null,
-          closedBy: null,
-          occurrences: 1,
-          triggerValue: 1,
-          peakValue: 1,
-          evidence: {},
-          reactivationWindowS: 600,
-          createdAt: at,
-          ...incident,
-        },
+        incident: incidentRow(at, incident),
       },
     ]);
   }

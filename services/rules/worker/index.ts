@@ -7,6 +7,7 @@ export {
   type PairStep,
   stepPair,
 } from './pair-state.ts';
+export { type PairPlan, pairPlans } from './pairs.ts';
 export {
   DEFAULT_TICK_MS,
   EVIDENCE_READINGS,

@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Counter, Gauge, Registry } from 'prom-client';
-import { selectEquipment } from '../../../config/load/check-rules.ts';
 import type { ResolvedEquipment, SiteModel } from '../../../config/load/model.ts';
 import type { StreamingRule } from '../../../config/schema/rules.ts';
 import {
@@ -18,15 +17,7 @@ import type { Clock } from '../../runtime/clock.ts';
 import type { Component } from '../../runtime/component.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { sharedCounter, sharedGauge } from '../../runtime/metrics.ts';
-import {
-  type Condition,
-  type ConditionEvent,
-  type Evaluation,
-  type EvaluationContext,
-  isTimeDriven,
-  missingPointFacts,
-  pointsOf,
-} from '../conditions/index.ts';
+import type { Condition, ConditionEvent, Evaluation, EvaluationContext } from '../conditions/index.ts';
 import { fireInputOf } from '../fire-input.ts';
 import {
   decodePairState,
@@ -36,6 +27,7 @@ import {
   type PairState,
   stepPair,
 } from './pair-state.ts';
+import { pairPlans } from './pairs.ts';
 import { ShardLeases } from './shard-leases.ts';
 
 export const DEFAULT_TICK_MS = 5_000;
@@ -190,45 +182,28 @@ export class RuleWorker implements Component {
 
   #index(): void {
     const { model, site, shards } = this.#options;
-    const siteEquipment = [...model.equipment.values()].filter((item) => item.siteId === site);
-    for (const rule of model.rules) {
-      if (!('condition' in rule) || rule.enabled === false) continue;
-      const conditions: PairConditions = { condition: rule.condition, clear: rule.clear };
-      const keys = [...new Set([...pointsOf(rule.condition), ...(rule.clear ? pointsOf(rule.clear) : [])])];
-      for (const equipment of selectEquipment(rule.selector, siteEquipment)) {
-        const context: EvaluationContext = {
-          points: Object.fromEntries(
-            equipment.points.map((point) => [point.key, { intervalS: point.intervalS }]),
-          ),
-        };
-        const missing = [
-          ...missingPointFacts(rule.condition, context),
-          ...(rule.clear ? missingPointFacts(rule.clear, context) : []),
-        ];
-        const absent = keys.filter((key) => !equipment.points.some((point) => point.key === key));
-        if (missing.length > 0 || absent.length > 0) {
-          this.#logger.warn(
-            { ruleId: rule.id, equipmentId: equipment.id, missing: [...missing, ...absent] },
-            'rule skipped for this equipment: points missing',
-          );
-          continue;
-        }
-        const pair: Pair = {
-          key: stateField(rule.id, equipment.id),
-          rule,
-          conditions,
-          equipment,
-          context,
-          shard: shardOf(equipment.id, shards),
-          state: initialPairState(conditions),
-        };
-        this.#pairs.set(pair.key, pair);
-        for (const pointKey of keys) push(this.#routes, `${equipment.id}.${pointKey}`, pair);
-        push(this.#byShard, pair.shard, pair);
-        if (isTimeDriven(rule.condition) || (rule.clear !== undefined && isTimeDriven(rule.clear))) {
-          push(this.#timeDrivenByShard, pair.shard, pair);
-        }
+    for (const plan of pairPlans(model, site)) {
+      const { rule, equipment, conditions, context } = plan;
+      if (plan.missing.length > 0) {
+        this.#logger.warn(
+          { ruleId: rule.id, equipmentId: equipment.id, missing: plan.missing },
+          'rule skipped for this equipment: points missing',
+        );
+        continue;
       }
+      const pair: Pair = {
+        key: stateField(rule.id, equipment.id),
+        rule,
+        conditions,
+        equipment,
+        context,
+        shard: shardOf(equipment.id, shards),
+        state: initialPairState(conditions),
+      };
+      this.#pairs.set(pair.key, pair);
+      for (const pointKey of plan.keys) push(this.#routes, `${equipment.id}.${pointKey}`, pair);
+      push(this.#byShard, pair.shard, pair);
+      if (plan.timeDriven) push(this.#timeDrivenByShard, pair.shard, pair);
     }
   }
 

@@ -1,15 +1,11 @@
-import { selectEquipment } from '../../../config/load/check-rules.ts';
 import type { SiteModel } from '../../../config/load/model.ts';
 import type { Reading } from '../../../gateway/ingest/reading.ts';
-import {
-  type EvaluationContext,
-  missingPointFacts,
-  pointsOf,
-} from '../../../services/rules/conditions/index.ts';
+import type { EvaluationContext } from '../../../services/rules/conditions/index.ts';
 import {
   initialPairState,
   type PairConditions,
   type PairState,
+  pairPlans,
   stepPair,
 } from '../../../services/rules/worker/index.ts';
 
@@ -36,36 +32,24 @@ interface Pair {
  * The peer of the rule workers' figure: the pure evaluation in this process (the worker's own
  * `stepPair`: a rule's `condition`, and its `clear` condition where it has one), over the same
  * readings in the same order, with the pairs and routes built as the worker builds them
- * (services/rules/worker/rule-worker.ts, `#index`). What it leaves out is what the worker adds:
+ * (`pairPlans` of services/rules/worker/pairs.ts, which the worker indexes). What it leaves out is what the worker adds:
  * BullMQ (fetching, JSON, completing jobs), the fenced state checkpoints in Redis, the incident
  * store, metrics and the process lock.
  */
 export function evaluatorRate(model: SiteModel, site: string, readings: readonly Reading[]): EvaluatorFigure {
-  const siteEquipment = [...model.equipment.values()].filter((item) => item.siteId === site);
   const routes = new Map<string, Pair[]>();
   let pairs = 0;
-  for (const rule of model.rules) {
-    if (!('condition' in rule) || rule.enabled === false) continue;
-    const conditions: PairConditions = { condition: rule.condition, clear: rule.clear };
-    const keys = [...new Set([...pointsOf(rule.condition), ...(rule.clear ? pointsOf(rule.clear) : [])])];
-    for (const equipment of selectEquipment(rule.selector, siteEquipment)) {
-      const context: EvaluationContext = {
-        points: Object.fromEntries(
-          equipment.points.map((point) => [point.key, { intervalS: point.intervalS }]),
-        ),
-      };
-      const missing = [
-        ...missingPointFacts(rule.condition, context),
-        ...(rule.clear ? missingPointFacts(rule.clear, context) : []),
-      ];
-      const absent = keys.filter((key) => !equipment.points.some((point) => point.key === key));
-      if (missing.length > 0 || absent.length > 0) continue;
-      const pair: Pair = { conditions, context, state: initialPairState(conditions) };
-      pairs += 1;
-      for (const key of keys) {
-        const pointId = `${equipment.id}.${key}`;
-        routes.set(pointId, [...(routes.get(pointId) ?? []), pair]);
-      }
+  for (const plan of pairPlans(model, site)) {
+    if (plan.missing.length > 0) continue;
+    const pair: Pair = {
+      conditions: plan.conditions,
+      context: plan.context,
+      state: initialPairState(plan.conditions),
+    };
+    pairs += 1;
+    for (const key of plan.keys) {
+      const pointId = `${plan.equipment.id}.${key}`;
+      routes.set(pointId, [...(routes.get(pointId) ?? []), pair]);
     }
   }
   let routed = 0;

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { latestKey, liveChannel } from '../../../gateway/handoff/shards.ts';
-import type { Incident } from '../../../services/incidents/index.ts';
 import { incidentsChannel, toMessage } from '../../../services/incidents/publisher.ts';
 import { toWorkOrderMessage, workOrdersChannel } from '../../../services/workorders/changes.ts';
+import { incidentRow } from '../../helpers/incident-row.ts';
 import { trickleId } from './fleet-protocol.ts';
 
 /** The gateway's coalescing window (gateway/handoff/live-values.ts publishes at most once per 250 ms). */
@@ -130,31 +130,13 @@ export class LiveStream {
   #incident(id: string, atMs: number) {
     const at = new Date(atMs);
     const { equipmentId, buildingCode } = this.#options;
-    const incident: Incident = {
+    const incident = incidentRow(at, {
       id,
-      ruleId: 'lift-fault',
-      ruleVersion: 1,
       equipmentId,
       buildingCode,
-      category: 'lift_maintenance',
-      severity: 'major',
-      state: 'active',
       title: { 'zh-CN': `${equipmentId} 电梯故障`, en: `${equipmentId} lift fault` },
-      firstSeen: at,
-      lastSeen: at,
-      activatedAt: at,
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      clearedAt: null,
-      closedAt: null,
-      closedBy: null,
-      occurrences: 1,
-      triggerValue: 1,
-      peakValue: 1,
       evidence: { reading: { point: `${equipmentId}.fault`, value: 1, ts: atMs } },
-      reactivationWindowS: 1_800,
-      createdAt: at,
-    };
+    });
     return toMessage({ kind: 'fired', at, actor: 'rules', incident });
   }
 }
