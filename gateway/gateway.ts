@@ -14,6 +14,7 @@ import { LiveValues } from './handoff/live-values.ts';
 import { RuleQueueSink } from './handoff/rule-queues.ts';
 import { WatermarkPublisher } from './handoff/watermark.ts';
 import { DeadLetterMirror, DeadLetters, deadLetterKey } from './ingest/dead-letters.ts';
+import { IngestHealthPublisher } from './ingest/health.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { DEFAULT_POLICY } from './ingest/normalise.ts';
 import { PointIndex } from './ingest/point-index.ts';
@@ -185,6 +186,14 @@ export class Gateway {
       }),
       live,
       new DeadLetterMirror(this.deadLetters, redis, deadLetterKey(settings.STEWARD_REDIS_PREFIX, site.id)),
+      new IngestHealthPublisher({
+        spool: this.spool,
+        refusals: () => this.ingestor.refusals(),
+        redis,
+        prefix: settings.STEWARD_REDIS_PREFIX,
+        site: site.id,
+        clock,
+      }),
       ...this.sources,
     ];
   }

@@ -80,7 +80,15 @@ export class Ingestor {
   /** Records a refusal made before decoding (authentication, topic ACL, oversize packets). */
   refuse(rejection: Rejection): void {
     this.#rejections.inc({ code: rejection.code });
+    this.#refusedByCode.set(rejection.code, (this.#refusedByCode.get(rejection.code) ?? 0) + 1);
     this.#options.deadLetters.add({ ...rejection, at: this.#options.clock.nowMs() });
+  }
+
+  readonly #refusedByCode = new Map<string, number>();
+
+  /** Refusals since the process started, by reason code (the ingest-health panel's figures). */
+  refusals(): Record<string, number> {
+    return Object.fromEntries(this.#refusedByCode);
   }
 
   /** Counters bound to a source once: label lookups would otherwise run on every message. */

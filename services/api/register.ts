@@ -12,6 +12,7 @@ import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate
 import { authRoutes } from './routes/auth.ts';
 import type { ApiAccounts, ApiContext, ApiIncidents } from './routes/context.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { type SiteRouteDeps, siteRoutes } from './routes/site.ts';
 import { workOrderRoutes } from './routes/workorders.ts';
 
 export interface ApiDeps {
@@ -19,6 +20,8 @@ export interface ApiDeps {
   readonly workOrders: WorkOrderService;
   readonly incidents: ApiIncidents;
   readonly clock: Clock;
+  /** The registry, the time-series store and the gateways' health records the dashboards draw. */
+  readonly site: SiteRouteDeps;
   /** Rate-limit counters shared by all API processes; per process in memory without it. */
   readonly redis?: Redis;
   /** Prefix of the rate-limit keys in Redis (the process's STEWARD_REDIS_PREFIX). */
@@ -112,6 +115,7 @@ function routesScope(deps: ApiDeps, context: ApiContext): FastifyPluginAsync {
     authRoutes(api, context);
     workOrderRoutes(api, context);
     incidentRoutes(api, context);
+    siteRoutes(api, deps.site, () => deps.clock.nowMs());
   };
 }
 

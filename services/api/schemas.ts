@@ -156,6 +156,22 @@ const SlaTargetStatus = Type.Object({
   provisional: Type.Boolean(),
 });
 
+const Breach = Type.Object({
+  orderId: Type.String(),
+  leg: Type.Integer(),
+  target: Type.Enum(SLA_TARGETS),
+  vendorId: Type.String(),
+  contractId: Type.String(),
+  severity: Severity,
+  category: Type.String(),
+  deadlineMs: Instant,
+  detectedAtMs: Instant,
+  minutesOver: Type.Number(),
+  provisional: Type.Boolean(),
+});
+
+export const BreachList = Type.Object({ breaches: List(Breach) });
+
 export const WorkOrderDetail = Type.Object({
   order: WorkOrder,
   transitions: List(Type.Object({ seq: Type.Integer(), record: TransitionRecord, recordedAtMs: Instant })),
@@ -168,21 +184,7 @@ export const WorkOrderDetail = Type.Object({
       incidentState: Type.String(),
     }),
   ),
-  breaches: List(
-    Type.Object({
-      orderId: Type.String(),
-      leg: Type.Integer(),
-      target: Type.Enum(SLA_TARGETS),
-      vendorId: Type.String(),
-      contractId: Type.String(),
-      severity: Severity,
-      category: Type.String(),
-      deadlineMs: Instant,
-      detectedAtMs: Instant,
-      minutesOver: Type.Number(),
-      provisional: Type.Boolean(),
-    }),
-  ),
+  breaches: List(Breach),
   sla: Type.Object({ targets: List(SlaTargetStatus), nextCheckAtMs: Nullable(Instant) }),
   allowedActions: List(Type.String(), {
     description: "What the caller's role could do from the order's state (the domain's permission table)",

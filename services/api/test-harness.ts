@@ -6,12 +6,14 @@
  */
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import type { Severity } from '../../config/schema/common.ts';
+import { stackSettings } from '../../test/helpers/stack.ts';
 import { AccountStore } from '../accounts/index.ts';
 import type { AccountRole } from '../accounts/principal.ts';
 import { assignmentFor, type Route } from '../workorders/domain/index.ts';
 import { actors, WorkOrderHarness } from '../workorders/test-harness.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { registerApi } from './register.ts';
+import { VictoriaTelemetry } from './telemetry.ts';
 
 /** Everyone the access rules tell apart. Vendor A holds the lift contract, vendor B the security one. */
 export const CALLERS = [
@@ -80,6 +82,12 @@ export class ApiHarness {
       workOrders: this.wo.service,
       incidents: this.wo.incidents,
       clock: this.wo.clock,
+      site: {
+        model: this.wo.model,
+        telemetry: new VictoriaTelemetry(stackSettings.TSDB_URL),
+        redis: this.wo.redis,
+        redisPrefix: this.wo.prefix,
+      },
       redis: this.wo.redis,
       redisPrefix: this.wo.prefix,
       version: 'test',

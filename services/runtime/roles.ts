@@ -5,7 +5,7 @@ import { Gateway } from '../../gateway/gateway.ts';
 import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { AccountStore, DemoUserSeeder } from '../accounts/index.ts';
-import { registerApi } from '../api/index.ts';
+import { registerApi, VictoriaTelemetry } from '../api/index.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
 import { LiveServer, liveSitesOf } from '../live/index.ts';
@@ -217,6 +217,12 @@ function composeApi(
     workOrders: workOrders.service,
     incidents,
     clock,
+    site: {
+      model,
+      telemetry: new VictoriaTelemetry(settings.TSDB_URL),
+      redis: redis.client,
+      redisPrefix: prefix,
+    },
     redis: redis.client,
     redisPrefix: prefix,
     version: context.version,

@@ -105,6 +105,19 @@ export const PerformanceInput = Type.Object(
 );
 export type PerformanceInput = Static<typeof PerformanceInput>;
 
+/** SLA breaches whose deadline fell in [fromMs, toMs), latest deadline first. */
+export const BreachInput = Type.Object(
+  {
+    fromMs: Type.Integer(),
+    toMs: Type.Integer(),
+    /** Ignored for vendor users: their own vendor only. */
+    vendorId: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5_000 })),
+  },
+  { additionalProperties: false },
+);
+export type BreachInput = Static<typeof BreachInput>;
+
 /** Checks `value` against `schema`; `invalid_input` with `path: message` of the first problem otherwise. */
 export function checkInput<S extends TSchema>(schema: S, value: unknown): Static<S> {
   if (Value.Check(schema, value)) return value as Static<S>;

@@ -3,6 +3,7 @@ import type { Clock } from '../runtime/clock.ts';
 import { type Actor, assignmentFor, type Role, type WorkOrderAction } from './domain/index.ts';
 import {
   AssignInput,
+  BreachInput,
   checkInput,
   ListInput,
   NoteInput,
@@ -17,6 +18,7 @@ import {
   type AppliedTransition,
   type NoteView,
   orderNotFound,
+  type RecordedBreach,
   resolutionBody,
   visibleTo,
   type WorkOrderDetail,
@@ -74,6 +76,13 @@ export class WorkOrderService {
     const checked = checkInput(PerformanceInput, query);
     const scoped = actor.role === 'vendor_user' ? { ...checked, vendorId: actor.vendorId } : checked;
     return this.#store.performance(scoped);
+  }
+
+  /** Recorded SLA breaches by deadline; a vendor user sees its own only. */
+  async breaches(actor: Actor, query: BreachInput): Promise<RecordedBreach[]> {
+    const checked = checkInput(BreachInput, query);
+    const scoped = actor.role === 'vendor_user' ? { ...checked, vendorId: actor.vendorId } : checked;
+    return this.#store.breaches(scoped);
   }
 
   // Vendor users.

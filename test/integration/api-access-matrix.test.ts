@@ -96,6 +96,7 @@ async function anIncident(): Promise<string> {
 }
 
 const reason = { reason: '测试原因' };
+const LAST_HOUR = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0).toISOString()}`;
 
 const ROWS: readonly Row[] = [
   // Accounts.
@@ -199,6 +200,45 @@ const ROWS: readonly Row[] = [
     expect: only(200, ['operator', 'manager']),
     allowed: async () => ({ url: `/api/incidents/${await h.activeIncident()}/acknowledge` }),
     refused: async () => ({ url: `/api/incidents/${await anIncident()}/acknowledge` }),
+  },
+  {
+    route: 'GET /api/workorders/breaches',
+    expect: only(200, EVERYONE),
+    allowed: async () => ({
+      url: `/api/workorders/breaches?fromMs=${T0 - 86_400_000}&toMs=${T0 + 86_400_000}`,
+    }),
+    refused: async () => ({ url: `/api/workorders/breaches?fromMs=0&toMs=1` }),
+  },
+  // The site as the dashboards draw it.
+  {
+    route: 'GET /api/sites',
+    expect: only(200, EVERYONE),
+    allowed: async () => ({ url: '/api/sites' }),
+    refused: async () => ({ url: '/api/sites' }),
+  },
+  {
+    route: 'GET /api/equipment',
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: '/api/equipment?site=admin-centre' }),
+    refused: async () => ({ url: '/api/equipment' }),
+  },
+  {
+    route: 'GET /api/points/:pointId/series',
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: `/api/points/MB-EM-01000.power/series?${LAST_HOUR}` }),
+    refused: async () => ({ url: `/api/points/MB-EM-01000.power/series?${LAST_HOUR}` }),
+  },
+  {
+    route: 'GET /api/energy/today',
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: '/api/energy/today' }),
+    refused: async () => ({ url: '/api/energy/today' }),
+  },
+  {
+    route: 'GET /api/ingest/health',
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: '/api/ingest/health' }),
+    refused: async () => ({ url: '/api/ingest/health' }),
   },
 ];
 

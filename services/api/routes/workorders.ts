@@ -10,6 +10,7 @@ import {
 import {
   type AppliedTransition as AppliedTransitionValue,
   AssignInput,
+  BreachInput,
   ListInput,
   NoteInput,
   type NoteView,
@@ -24,6 +25,7 @@ import { ANY_ROLE, actingActor, principalOf, type RouteAccess, readingActor, rol
 import { ErrorBody } from '../errors.ts';
 import {
   AppliedTransition,
+  BreachList,
   Note,
   OrderIdParams,
   PerformanceList,
@@ -225,6 +227,23 @@ export function workOrderRoutes(api: ApiScope, context: ApiContext): void {
     },
     async (request) => ({
       performance: await workOrders.performance(readingActor(principalOf(request)), request.query),
+    }),
+  );
+
+  api.get(
+    '/workorders/breaches',
+    {
+      config: { access: ANY_ROLE },
+      schema: {
+        tags: ['work orders'],
+        summary:
+          'Recorded SLA breaches (accept, arrive, resolve) whose deadline fell in [fromMs, toMs), latest first; a vendor user gets its own',
+        querystring: BreachInput,
+        response: { 200: BreachList, ...errors },
+      },
+    },
+    async (request) => ({
+      breaches: await workOrders.breaches(readingActor(principalOf(request)), request.query),
     }),
   );
 

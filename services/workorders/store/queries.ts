@@ -56,6 +56,20 @@ export async function selectBreaches(db: Queryable, orderId: string): Promise<Re
   return rows.map(toRecordedBreach);
 }
 
+/** Breaches whose deadline fell in [fromMs, toMs), of one vendor or all, latest deadline first. */
+export async function selectBreachesBetween(
+  db: Queryable,
+  range: { fromMs: number; toMs: number; vendorId?: string; limit?: number },
+): Promise<RecordedBreach[]> {
+  const { rows } = await db.query<BreachRow>(
+    `select * from sla_events
+      where deadline >= $1 and deadline < $2 and ($3::text is null or vendor_id = $3)
+      order by deadline desc, order_id desc, target limit $4`,
+    [new Date(range.fromMs), new Date(range.toMs), range.vendorId ?? null, range.limit ?? 1_000],
+  );
+  return rows.map(toRecordedBreach);
+}
+
 /**
  * The incident episodes behind an order, with each incident's state now. `incidents` belongs to
  * the incidents service; this is a read of its row by key, never a write.

@@ -20,6 +20,7 @@ import { asStoreError, orderNotFound, WorkOrderStoreError } from './errors.ts';
 import {
   anyIncidentActive,
   selectBreaches,
+  selectBreachesBetween,
   selectLinkedIncidents,
   selectNotes,
   selectOrder,
@@ -218,6 +219,16 @@ export class WorkOrderStore {
       params,
     );
     return rows.map(toOrderView);
+  }
+
+  /** Recorded SLA breaches whose deadline fell in [fromMs, toMs), latest first. */
+  breaches(range: {
+    fromMs: number;
+    toMs: number;
+    vendorId?: string;
+    limit?: number;
+  }): Promise<RecordedBreach[]> {
+    return selectBreachesBetween(this.#pool, range);
   }
 
   /** The order's transition records in order (the input of `slaStatus`). */
