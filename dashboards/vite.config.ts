@@ -20,7 +20,11 @@ export default defineConfig({
     emptyOutDir: true,
     // ECharts alone is ~600 kB minified; it gets a chunk of its own so the app code caches apart.
     chunkSizeWarningLimit: 900,
-    rollupOptions: { output: { manualChunks: (id) => (id.includes('echarts') || id.includes('zrender') ? 'charts' : undefined) } },
+    rollupOptions: {
+      output: {
+        manualChunks: (id) => (id.includes('echarts') || id.includes('zrender') ? 'charts' : undefined),
+      },
+    },
   },
   server: {
     proxy: { '/api': api, '/socket.io': { target: api, ws: true } },

@@ -8,6 +8,7 @@ export {
   roles,
   SESSION_COOKIE,
 } from './access.ts';
+export { DASHBOARD_PAGES, DASHBOARDS_DIST, registerDashboards } from './dashboards.ts';
 export { ApiError, type ApiErrorCode, ErrorBody, toApiError } from './errors.ts';
 export { DEFAULT_RATE_LIMITS, type Limit, type RateLimits } from './rate-limits.ts';
 export { API_PREFIX, type ApiDeps, DOCS_PREFIX, registerApi } from './register.ts';

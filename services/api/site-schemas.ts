@@ -50,7 +50,9 @@ export const EquipmentList = Type.Object({
           quantity: Type.String(),
           unit: Type.String({ description: 'the canonical unit the store keeps values in' }),
           kind: Type.String(),
-          intervalS: Type.Optional(Type.Number({ description: 'how often the device is expected to report' })),
+          intervalS: Type.Optional(
+            Type.Number({ description: 'how often the device is expected to report' }),
+          ),
           states: Type.Optional(Type.Record(Type.String(), LocalizedText)),
         }),
       ),

@@ -5,7 +5,7 @@ import { Gateway } from '../../gateway/gateway.ts';
 import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { AccountStore, DemoUserSeeder } from '../accounts/index.ts';
-import { registerApi, VictoriaTelemetry } from '../api/index.ts';
+import { registerApi, registerDashboards, VictoriaTelemetry } from '../api/index.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
 import { LiveServer, liveSitesOf } from '../live/index.ts';
@@ -228,6 +228,7 @@ function composeApi(
     version: context.version,
     onSessionEnded: (sessionId) => live.disconnectSession(sessionId),
   });
+  registerDashboards(http.app);
   const demoUsers = context.demo
     ? new DemoUserSeeder(accounts, model, logger.child({ component: 'accounts' }))
     : undefined;

@@ -26,6 +26,10 @@ packages=(
   mosquitto-clients
   curl
   ca-certificates
+  # The browser tests drive Debian's Chromium through playwright-core (never a downloaded
+  # browser); the CJK fonts make the Chinese labels render in it and in the screenshots.
+  chromium
+  fonts-noto-cjk
 )
 
 missing=()
@@ -89,6 +93,23 @@ else
   # Written only after a successful install, so an interrupted one is retried next time.
   printf '%s\n' "$lock_sum" >"$stamp"
   say "node_modules installed"
+fi
+
+# The dashboards are built when their sources (or the locked packages) changed since the last build.
+dashboards_stamp="$repo_root/dashboards/dist/.steward-build-stamp"
+dashboards_sum=$(
+  cd "$repo_root" &&
+    find dashboards/src dashboards/index.html dashboards/vite.config.ts services/api/schemas.ts \
+      services/api/site-schemas.ts services/live/messages.ts package-lock.json -type f -print0 |
+    sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+)
+if [[ -f $dashboards_stamp && $(<"$dashboards_stamp") == "$dashboards_sum" ]]; then
+  say "dashboards built"
+else
+  say "building the dashboards"
+  (cd "$repo_root" && npm run -s build:dashboards) || die "the dashboards build failed"
+  printf '%s\n' "$dashboards_sum" >"$dashboards_stamp"
+  say "dashboards built into dashboards/dist"
 fi
 
 bash "$script_dir/stack.sh" up

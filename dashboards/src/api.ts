@@ -1,0 +1,143 @@
+import type { Static } from 'typebox';
+import type {
+  BreachList,
+  IncidentList,
+  Me,
+  PerformanceList,
+  WorkOrderDetail,
+  WorkOrderList,
+} from '../../services/api/schemas.ts';
+import type {
+  EnergyToday,
+  EquipmentList,
+  IngestHealth,
+  Series,
+  SiteList,
+} from '../../services/api/site-schemas.ts';
+
+/**
+ * The dashboards' only way to the platform besides the live socket: same-origin fetches under
+ * /api, authenticated by the http-only session cookie the login sets. Reply types come from the
+ * API's own TypeBox schemas, so a change there fails the dashboards' type check.
+ */
+
+export type MeReply = Static<typeof Me>;
+export type WorkOrder = Static<typeof WorkOrderList>['orders'][number];
+export type OrderDetail = Static<typeof WorkOrderDetail>;
+export type Incident = Static<typeof IncidentList>['incidents'][number];
+export type Performance = Static<typeof PerformanceList>['performance'][number];
+export type Breach = Static<typeof BreachList>['breaches'][number];
+export type SiteInfo = Static<typeof SiteList>['sites'][number];
+export type Equipment = Static<typeof EquipmentList>['equipment'][number];
+export type SeriesReply = Static<typeof Series>;
+export type EnergyTodayReply = Static<typeof EnergyToday>;
+export type IngestHealthReply = Static<typeof IngestHealth>;
+
+/** A refusal or failure, with the API's stable code (translated by `errorText`). */
+export class ApiFailure extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Called when any request answers 401, so the app can go back to the login page. */
+let onUnauthenticated: () => void = () => undefined;
+export function whenUnauthenticated(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error));
+  }
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = (payload as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const failure = new ApiFailure(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? response.statusText,
+    );
+    if (response.status === 401 && path !== '/api/auth/login') onUnauthenticated();
+    throw failure;
+  }
+  return payload as T;
+}
+
+const query = (params: Readonly<Record<string, string | number | readonly string[] | undefined>>): string => {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) search.append(name, item);
+    else search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+export interface OrderFilter {
+  states?: readonly string[];
+  buildingCode?: string;
+  category?: string;
+  vendorId?: string;
+  limit?: number;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ token: string; user: MeReply }>('POST', '/api/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: () => request<MeReply>('GET', '/api/me'),
+
+  sites: () => request<Static<typeof SiteList>>('GET', '/api/sites'),
+  equipment: (site: string) =>
+    request<Static<typeof EquipmentList>>('GET', `/api/equipment${query({ site })}`),
+  series: (pointId: string, fromMs: number, toMs: number) =>
+    request<SeriesReply>(
+      'GET',
+      `/api/points/${encodeURIComponent(pointId)}/series${query({
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+      })}`,
+    ),
+  energyToday: (site: string) => request<EnergyTodayReply>('GET', `/api/energy/today${query({ site })}`),
+  ingestHealth: (site: string) => request<IngestHealthReply>('GET', `/api/ingest/health${query({ site })}`),
+
+  incidents: () =>
+    request<Static<typeof IncidentList>>(
+      'GET',
+      `/api/incidents${query({ states: ['active', 'acknowledged'], limit: 200 })}`,
+    ),
+  acknowledge: (incidentId: string) => request<unknown>('POST', `/api/incidents/${incidentId}/acknowledge`),
+
+  orders: (filter: OrderFilter = {}) =>
+    request<Static<typeof WorkOrderList>>('GET', `/api/workorders${query({ ...filter })}`),
+  order: (orderId: string) => request<OrderDetail>('GET', `/api/workorders/${encodeURIComponent(orderId)}`),
+  act: (orderId: string, action: string, body?: unknown) =>
+    request<unknown>(
+      'POST',
+      `/api/workorders/${encodeURIComponent(orderId)}/${action.replace(/_/g, '-')}`,
+      body ?? {},
+    ),
+  performance: (fromMs: number, toMs: number) =>
+    request<Static<typeof PerformanceList>>('GET', `/api/workorders/performance${query({ fromMs, toMs })}`),
+  breaches: (fromMs: number, toMs: number) =>
+    request<Static<typeof BreachList>>(
+      'GET',
+      `/api/workorders/breaches${query({ fromMs, toMs, limit: 200 })}`,
+    ),
+};

@@ -1,0 +1,136 @@
+import { useMemo } from 'preact/hooks';
+import type { EnergyTodayReply, Equipment } from '../../api.ts';
+import { Chart } from '../../components/Chart.tsx';
+import { formatNumber, pick, t } from '../../i18n/i18n.ts';
+import type { LatestValue } from '../../live.ts';
+import { buildingNames, useSession } from '../../session.ts';
+
+/** 分项 codes in display order, with their names (GB/T 51161 sub-items used by the sample). */
+const SUB_ITEMS: readonly { code: string; name: { 'zh-CN': string; en: string } }[] = [
+  { code: '01A00', name: { 'zh-CN': '照明插座', en: 'Lighting & sockets' } },
+  { code: '01B00', name: { 'zh-CN': '空调', en: 'HVAC' } },
+  { code: '01C00', name: { 'zh-CN': '动力', en: 'Power' } },
+  { code: '01D00', name: { 'zh-CN': '特殊', en: 'Special' } },
+];
+
+/** Live kW of each building: the incomer meters' (分项 01000) power. */
+export function liveKwByBuilding(
+  equipment: readonly Equipment[],
+  values: ReadonlyMap<string, LatestValue>,
+): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const item of equipment) {
+    if (item.subMetering !== '01000') continue;
+    const power = item.points.find((point) => point.key === 'power');
+    const value = power ? values.get(power.id)?.v : undefined;
+    if (value !== undefined) result.set(item.buildingCode, (result.get(item.buildingCode) ?? 0) + value);
+  }
+  return result;
+}
+
+export function Campus(props: {
+  equipment: readonly Equipment[];
+  values: ReadonlyMap<string, LatestValue>;
+  energy: EnergyTodayReply | undefined;
+  activeAlarms: number;
+  openOrders: number;
+  ingestRate: number | undefined;
+}) {
+  const { sites } = useSession();
+  const names = buildingNames(sites);
+  const liveKw = liveKwByBuilding(props.equipment, props.values);
+  const totalKw = [...liveKw.values()].reduce((sum, kw) => sum + kw, 0);
+  const buildings = props.energy?.buildings ?? [];
+  const todayKwh = buildings.reduce((sum, building) => sum + (building.totalKwh ?? 0), 0);
+
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 48, right: 12, top: 32, bottom: 24 },
+      xAxis: {
+        type: 'category',
+        data: buildings.map((building) => pick(names.get(building.code)?.name, building.code)),
+      },
+      yAxis: { type: 'value', name: 'kWh' },
+      series: SUB_ITEMS.map((item) => ({
+        type: 'bar',
+        stack: 'kwh',
+        name: pick(item.name),
+        data: buildings.map((building) => Math.round(building.subItems[item.code] ?? 0)),
+      })),
+    }),
+    [buildings, names],
+  );
+
+  return (
+    <section class="panel campus" aria-labelledby="campus-title">
+      <h2 id="campus-title">{t('control.campus')}</h2>
+      <div class="kpis">
+        <Kpi label={t('control.kpi.liveKw')} value={formatNumber(totalKw)} unit="kW" testId="kpi-live-kw" />
+        <Kpi
+          label={t('control.kpi.todayKwh')}
+          value={formatNumber(todayKwh)}
+          unit="kWh"
+          testId="kpi-today-kwh"
+        />
+        <Kpi
+          label={t('control.kpi.activeAlarms')}
+          value={String(props.activeAlarms)}
+          tone={props.activeAlarms > 0 ? 'alarm' : 'ok'}
+          testId="kpi-alarms"
+        />
+        <Kpi label={t('control.kpi.openOrders')} value={String(props.openOrders)} testId="kpi-orders" />
+        <Kpi
+          label={t('control.kpi.ingestRate')}
+          value={props.ingestRate === undefined ? '—' : formatNumber(props.ingestRate, 1)}
+          unit="/s"
+          testId="kpi-ingest"
+        />
+      </div>
+      <div class="buildings">
+        {sites[0]?.buildings.map((building) => {
+          const today = buildings.find((candidate) => candidate.code === building.code);
+          return (
+            <article class="building" key={building.code} data-building={building.code}>
+              <h3>{pick(building.name)}</h3>
+              <p>
+                {t('control.building.liveKw')}{' '}
+                <strong>
+                  {liveKw.has(building.code) ? formatNumber(liveKw.get(building.code) ?? 0) : '—'}
+                </strong>{' '}
+                kW
+              </p>
+              <p>
+                {t('control.building.todayKwh')}{' '}
+                <strong>
+                  {today?.totalKwh === null || today === undefined ? '—' : formatNumber(today.totalKwh)}
+                </strong>{' '}
+                kWh
+              </p>
+              {building.floorAreaM2 ? (
+                <p class="muted">
+                  {t('control.building.area', { area: formatNumber(building.floorAreaM2) })}
+                </p>
+              ) : null}
+            </article>
+          );
+        })}
+      </div>
+      <h3>{t('control.subItems')}</h3>
+      <Chart option={option} height={220} label={t('control.subItems')} />
+    </section>
+  );
+}
+
+function Kpi(props: { label: string; value: string; unit?: string; tone?: string; testId: string }) {
+  return (
+    <div class={`kpi ${props.tone ?? ''}`} data-testid={props.testId}>
+      <span class="label">{props.label}</span>
+      <span class="value">
+        {props.value}
+        {props.unit ? <small> {props.unit}</small> : null}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoUserPassword } from '../../services/accounts/index.ts';
+import { launchChromium, type SignedInPage, screenshot, signIn } from '../helpers/browser.ts';
+import { ConfigFixture } from '../helpers/config-fixture.ts';
+import { freePort } from '../helpers/mosquitto.ts';
+import { createTestDatabase, type TestDatabase, uniqueName } from '../helpers/stack.ts';
+import { type RunningSteward, startSteward } from '../helpers/steward-process.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+/**
+ * The dashboards in Debian's Chromium against `steward all --demo` on the real stack, with the
+ * simulated building: a door forced open in the simulator becomes an alarm the operator
+ * acknowledges, a work order the security vendor sees arrive on its phone without a reload,
+ * accepts, checks in on and resolves once the door is shut, and the manager verifies. Another
+ * vendor opening that order by URL is refused. Screenshots go to test/artifacts/browser/.
+ */
+
+const DOOR = 'MB-DOOR-01';
+const VENDOR = 'jindun-security';
+const OTHER_VENDOR = 'antu-lifts';
+const PHONE = { width: 390, height: 844 };
+const WALL = { width: 1920, height: 1080 };
+
+describe('dashboards in a real browser', () => {
+  let db: TestDatabase;
+  let fixture: ConfigFixture;
+  let steward: RunningSteward;
+  let browser: Browser;
+  let operator: SignedInPage;
+  let vendor: SignedInPage;
+  let faultId: string;
+  let orderId: string;
+  const opened: SignedInPage[] = [];
+
+  const open = async (username: string, viewport = WALL): Promise<SignedInPage> => {
+    const signedIn = await signIn(browser, steward.url, username, demoUserPassword(username), viewport);
+    opened.push(signedIn);
+    return signedIn;
+  };
+
+  const incidentState = async (): Promise<string | undefined> => {
+    const { rows } = await db.pool.query<{ state: string }>(
+      `select state from incidents where rule_id = 'door-forced-open' and equipment_id = $1 order by id desc limit 1`,
+      [DOOR],
+    );
+    return rows[0]?.state;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fixture = new ConfigFixture();
+    const ports = [await freePort(), await freePort()];
+    fixture.edit('organisation.yaml', (d) => {
+      d.setIn(['sites', 0, 'sources', 'opcua', 0, 'url'], `opc.tcp://127.0.0.1:${ports[0]}/steward/bms`);
+      d.setIn(['sites', 0, 'sources', 'opcua', 1, 'url'], `opc.tcp://127.0.0.1:${ports[1]}/steward/lifts`);
+    });
+    steward = await startSteward(
+      'all',
+      {
+        STEWARD_CONFIG_DIR: fixture.dir,
+        DATABASE_URL: db.url,
+        STEWARD_REDIS_PREFIX: uniqueName('t'),
+        STEWARD_MQTT_PORT: String(await freePort()),
+        STEWARD_MQTT_WS_PORT: '0',
+        STEWARD_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), 'steward-spool-')),
+      },
+      60_000,
+      ['--demo'],
+    );
+    browser = await launchChromium();
+    // The simulated building is flowing once the store has taken its first readings.
+    await waitFor(
+      async () => {
+        const status = (await (await fetch(`${steward.url}/gateway/status`)).json()) as {
+          forwarders: Record<string, { written: number }>;
+        };
+        return (status.forwarders['forwarder:tsdb']?.written ?? 0) > 100 || undefined;
+      },
+      'the simulated building to reach the store',
+      45_000,
+      500,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const page of opened) await page.context.close().catch(() => undefined);
+    await browser?.close();
+    if (steward) expect(await steward.stop()).toBe(0);
+    await db?.drop();
+    fixture?.dispose();
+  }, 60_000);
+
+  it('shows the control room on a wall screen and the vendor portal on a phone, in Chinese', async () => {
+    operator = await open('operator', WALL);
+    await operator.page.waitForSelector('.campus .building[data-building="330302A001"]');
+    // Live values arrive over the socket: the door's tile gets a status other than offline.
+    await operator.page.waitForSelector(`.tile[data-equipment="${DOOR}"]:not([data-status="offline"])`, {
+      timeout: 30_000,
+    });
+    expect(await operator.page.textContent('#campus-title')).toBe('园区概览');
+    await screenshot(operator.page, 'control-room');
+
+    vendor = await open(VENDOR, PHONE);
+    await vendor.page.waitForSelector('.vendor-portal');
+    expect(await vendor.page.locator('.order-card').count()).toBe(0);
+    // A marker on the page: a reload would wipe it, so the order must arrive without one.
+    await vendor.page.evaluate(() => {
+      (globalThis as unknown as { marker: string }).marker = 'no reload';
+    });
+    await screenshot(vendor.page, 'vendor-portal-empty');
+  }, 60_000);
+
+  it('the operator sees a fault injected in the simulator appear as an alarm and acknowledges it', async () => {
+    const injected = await fetch(`${steward.url}/simulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'door_forced_open', equipmentId: DOOR }),
+    });
+    expect(injected.status).toBe(201);
+    faultId = ((await injected.json()) as { fault: { id: string } }).fault.id;
+
+    const alarm = operator.page.locator(`li.alarm[data-rule="door-forced-open"][data-equipment="${DOOR}"]`);
+    await alarm.waitFor({ timeout: 30_000 });
+    expect(await alarm.getAttribute('class')).toContain('active');
+    await operator.page.waitForSelector(`.tile[data-equipment="${DOOR}"][data-status="forced"]`, {
+      timeout: 10_000,
+    });
+    await screenshot(operator.page, 'control-room-alarm');
+
+    await alarm.getByRole('button', { name: '确认' }).click();
+    await operator.page.waitForSelector(
+      `li.alarm.acknowledged[data-rule="door-forced-open"][data-equipment="${DOOR}"]`,
+      { timeout: 10_000 },
+    );
+    expect(await incidentState()).toBe('acknowledged');
+    expect(await alarm.textContent()).toContain('已确认（operator）');
+    expect(operator.problems).toEqual([]);
+  }, 60_000);
+
+  it('the vendor sees the new order arrive without reloading, accepts it, checks in and resolves it', async () => {
+    const card = vendor.page.locator('.order-card').first();
+    await card.waitFor({ timeout: 30_000 });
+    expect(await vendor.page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe(
+      'no reload',
+    );
+    orderId = (await card.getAttribute('data-order')) ?? '';
+    expect(orderId).toMatch(/^\d+$/);
+    expect(await card.getAttribute('data-state')).toBe('dispatched');
+    // A live SLA countdown to the accept deadline.
+    expect(await card.locator('.countdown').textContent()).toMatch(/^剩余 \d{2}:\d{2}/);
+    await screenshot(vendor.page, 'vendor-portal-new-order');
+
+    const cardOf = () => vendor.page.locator(`.order-card[data-order="${orderId}"]`);
+    await cardOf().locator('button[data-action="accept"]').click();
+    await vendor.page.waitForSelector(`.order-card[data-order="${orderId}"][data-state="accepted"]`);
+    await cardOf().locator('button[data-action="arrive"]').click();
+    await vendor.page.waitForSelector(`.order-card[data-order="${orderId}"][data-state="on_site"]`);
+
+    // The door is shut again on site: the simulator's fault ends and the alarm clears.
+    const cleared = await fetch(`${steward.url}/simulator/faults/${faultId}`, { method: 'DELETE' });
+    expect(cleared.ok).toBe(true);
+    await waitFor(
+      async () => (await incidentState()) === 'cleared' || undefined,
+      'the alarm to clear',
+      30_000,
+      250,
+    );
+
+    await cardOf().locator('button[data-action="resolve"]').click();
+    await vendor.page.fill(`.order-card[data-order="${orderId}"] textarea[name=cause]`, '门禁控制器锁舌卡滞');
+    await vendor.page.fill(
+      `.order-card[data-order="${orderId}"] textarea[name=actionTaken]`,
+      '更换锁舌并复位控制器',
+    );
+    await cardOf().locator('button[data-submit="resolve"]').click();
+    await vendor.page.waitForSelector(`.order-card[data-order="${orderId}"][data-state="resolved"]`);
+    const { rows } = await db.pool.query<{ state: string; vendor_id: string }>(
+      'select state, vendor_id from work_orders where id = $1',
+      [orderId],
+    );
+    expect(rows).toEqual([{ state: 'resolved', vendor_id: VENDOR }]);
+    await screenshot(vendor.page, 'vendor-portal-resolved');
+    expect(vendor.problems).toEqual([]);
+  }, 90_000);
+
+  it('the manager finds it in the verification queue and verifies it', async () => {
+    const manager = await open('manager', WALL);
+    await manager.page.waitForSelector('.manager');
+    const queued = manager.page.locator(
+      `[data-testid="verification-queue"] .order-card[data-order="${orderId}"]`,
+    );
+    await queued.waitFor({ timeout: 10_000 });
+    await screenshot(manager.page, 'manager-verification-queue');
+    await queued.locator('button[data-action="verify"]').click();
+    await queued.waitFor({ state: 'detached', timeout: 10_000 });
+    const { rows } = await db.pool.query<{ state: string }>('select state from work_orders where id = $1', [
+      orderId,
+    ]);
+    expect(rows[0]?.state).toBe('verified');
+
+    await manager.page.goto(`/orders/${orderId}`);
+    await manager.page.waitForSelector(`.order-page[data-order="${orderId}"][data-state="verified"]`);
+    const history = await manager.page
+      .locator('.timeline li')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-action')));
+    expect(history).toEqual(expect.arrayContaining(['create', 'accept', 'arrive', 'resolve', 'verify']));
+    await screenshot(manager.page, 'order-verified');
+    expect(manager.problems).toEqual([]);
+  }, 60_000);
+
+  it('refuses another vendor who opens that order by URL, and shows nothing of it', async () => {
+    const other = await open(OTHER_VENDOR, PHONE);
+    await other.page.goto(`/orders/${orderId}`);
+    await other.page.waitForSelector('[data-testid="order-not-found"]');
+    expect(await other.page.textContent('[data-testid="order-not-found"]')).toContain(
+      '工单不存在，或您无权查看',
+    );
+    expect(await other.page.locator('.order-page').count()).toBe(0);
+    await screenshot(other.page, 'other-vendor-refused');
+  }, 30_000);
+
+  it('switches the whole interface to English', async () => {
+    await operator.page.click('[data-testid="language"]');
+    await operator.page.waitForSelector('text=Campus overview');
+    expect(await operator.page.textContent('header.top nav')).toContain('Control room');
+    await screenshot(operator.page, 'control-room-en');
+  }, 30_000);
+});
