@@ -1,8 +1,15 @@
 # syntax=docker/dockerfile:1
 # The one image of the platform; docker-compose.yml runs its roles (gateway, workers, api) as
 # separate containers. The back end is TypeScript run directly by Node 24 (type stripping), so
-# there is no build step here. When dashboards/ gets a Vite build, add a build stage that
-# produces dashboards/dist before the final COPY.
+# only the dashboards are built: in a stage of their own, whose dev dependencies (Vite, Preact,
+# ECharts) stay out of the final image, which receives just dashboards/dist.
+FROM node:24-bookworm-slim AS dashboards
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY dashboards/ dashboards/
+RUN npm run build:dashboards
+
 FROM node:24-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -17,7 +24,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY config/ config/
 COPY gateway/ gateway/
 COPY services/ services/
-COPY dashboards/ dashboards/
+COPY --from=dashboards /build/dashboards/dist dashboards/dist
 
 # The code stays root-owned (read-only to the process); only the spool folder is writable, and
 # a named volume mounted there inherits this ownership.

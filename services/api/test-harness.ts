@@ -57,7 +57,13 @@ export class ApiHarness {
   app!: FastifyInstance;
   accounts!: AccountStore;
 
-  async open(options: { rateLimits?: Partial<RateLimits> } = {}): Promise<this> {
+  /**
+   * `telemetryLabels`: label matchers every time-series query adds, so a test reads only the
+   * series it wrote (tagged the same way).
+   */
+  async open(
+    options: { rateLimits?: Partial<RateLimits>; telemetryLabels?: Record<string, string> } = {},
+  ): Promise<this> {
     await this.wo.open();
     // The work-order harness ran every migration, the accounts' included (MIGRATION_SOURCES).
     this.accounts = new AccountStore({ pool: this.wo.db.pool, clock: this.wo.clock });
@@ -84,7 +90,9 @@ export class ApiHarness {
       clock: this.wo.clock,
       site: {
         model: this.wo.model,
-        telemetry: new VictoriaTelemetry(stackSettings.TSDB_URL),
+        telemetry: new VictoriaTelemetry(stackSettings.TSDB_URL, {
+          ...(options.telemetryLabels ? { extraLabels: options.telemetryLabels } : {}),
+        }),
         redis: this.wo.redis,
         redisPrefix: this.wo.prefix,
       },

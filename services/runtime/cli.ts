@@ -173,7 +173,13 @@ async function runRole(
         `steward ${role} is running (demo mode)`,
         `  health   ${url}/health`,
         `  metrics  ${url}/metrics`,
-        ...(composed.demoUsers ? [`  api docs ${url}/docs`, formatDemoUsers(composed.demoUsers.users)] : []),
+        ...(composed.demoUsers
+          ? [
+              `  dashboards ${url}/ (control room /control, vendor portal /vendor, manager /manager)`,
+              `  api docs ${url}/docs`,
+              formatDemoUsers(composed.demoUsers.users),
+            ]
+          : []),
         '  stop with Ctrl-C',
       ].join('\n'),
     );

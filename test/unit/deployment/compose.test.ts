@@ -307,6 +307,14 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 
+  it('builds the dashboards in a stage of their own and ships only dashboards/dist', () => {
+    expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS dashboards$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build:dashboards$/m);
+    expect(dockerfile).toMatch(/^COPY --from=dashboards \S+\/dashboards\/dist dashboards\/dist$/m);
+    expect(dockerfile).not.toMatch(/^COPY dashboards\/ dashboards\/$(?![\s\S]*^FROM )/m);
+    expect(JSON.parse(read('package.json')).scripts['build:dashboards']).toMatch(/^vite build/);
+  });
+
   it('runs the steward command as a non-root user', () => {
     expect(dockerfileExec(dockerfile, 'ENTRYPOINT')).toEqual(ENTRYPOINT);
     expect(dockerfileExec(dockerfile, 'CMD')).toEqual(['all']);

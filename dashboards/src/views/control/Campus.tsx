@@ -5,13 +5,8 @@ import { formatNumber, pick, t } from '../../i18n/i18n.ts';
 import type { LatestValue } from '../../live.ts';
 import { buildingNames, useSession } from '../../session.ts';
 
-/** 分项 codes in display order, with their names (GB/T 51161 sub-items used by the sample). */
-const SUB_ITEMS: readonly { code: string; name: { 'zh-CN': string; en: string } }[] = [
-  { code: '01A00', name: { 'zh-CN': '照明插座', en: 'Lighting & sockets' } },
-  { code: '01B00', name: { 'zh-CN': '空调', en: 'HVAC' } },
-  { code: '01C00', name: { 'zh-CN': '动力', en: 'Power' } },
-  { code: '01D00', name: { 'zh-CN': '特殊', en: 'Special' } },
-];
+/** 分项 codes in display order (GB/T 51161 sub-items used by the sample); names in the catalogue. */
+const SUB_ITEMS = ['01A00', '01B00', '01C00', '01D00'] as const;
 
 /** Live kW of each building: the incomer meters' (分项 01000) power. */
 export function liveKwByBuilding(
@@ -53,11 +48,11 @@ export function Campus(props: {
         data: buildings.map((building) => pick(names.get(building.code)?.name, building.code)),
       },
       yAxis: { type: 'value', name: 'kWh' },
-      series: SUB_ITEMS.map((item) => ({
+      series: SUB_ITEMS.map((code) => ({
         type: 'bar',
         stack: 'kwh',
-        name: pick(item.name),
-        data: buildings.map((building) => Math.round(building.subItems[item.code] ?? 0)),
+        name: t(`subItem.${code}`),
+        data: buildings.map((building) => Math.round(building.subItems[code] ?? 0)),
       })),
     }),
     [buildings, names],
