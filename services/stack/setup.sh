@@ -30,6 +30,8 @@ packages=(
   # browser); the CJK fonts make the Chinese labels render in it and in the screenshots.
   chromium
   fonts-noto-cjk
+  # pdftoppm and pdftotext: the report tests render PDF pages to check them.
+  poppler-utils
 )
 
 missing=()
