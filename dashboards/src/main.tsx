@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiFailure, api, type MeReply, type SiteInfo, whenUnauthenticated } from './api.ts';
+import { ApiFailure, api, type MeReply, whenUnauthenticated } from './api.ts';
 import { Header } from './components/Header.tsx';
 import { locale, setLocale, t } from './i18n/i18n.ts';
 import { LiveConnection } from './live.ts';
@@ -32,7 +32,7 @@ function usePath(): [string, (path: string) => void] {
   return [path, navigate];
 }
 
-type SignedIn = { me: MeReply; sites: SiteInfo[]; live: LiveConnection };
+type SignedIn = Omit<Session, 'navigate'>;
 
 function App() {
   const [path, navigate] = usePath();
@@ -40,8 +40,13 @@ function App() {
   const [state, setState] = useState<'loading' | 'anonymous' | SignedIn>('loading');
 
   const signIn = useCallback(async (me: MeReply) => {
-    const { sites } = await api.sites();
-    setState({ me, sites, live: new LiveConnection() });
+    const { sites, vendors = [] } = await api.sites();
+    setState({
+      me,
+      sites,
+      vendors: new Map(vendors.map((vendor) => [vendor.id, vendor.name])),
+      live: new LiveConnection(),
+    });
   }, []);
 
   useEffect(() => {

@@ -8,6 +8,8 @@ export interface Session {
   readonly me: MeReply;
   readonly live: LiveConnection;
   readonly sites: readonly SiteInfo[];
+  /** Vendor names by id (staff only; a vendor user is not given the list). */
+  readonly vendors: ReadonlyMap<string, { readonly 'zh-CN': string; readonly en: string }>;
   navigate(path: string): void;
 }
 

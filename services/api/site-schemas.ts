@@ -12,6 +12,8 @@ const PointIdText = Type.String({ minLength: 1, maxLength: 160 });
 export const SiteQuery = Type.Object({ site: Type.Optional(Id) }, { additionalProperties: false });
 
 export const SiteList = Type.Object({
+  /** Staff only: a vendor user is not told which other vendors serve the site. */
+  vendors: Type.Optional(Type.Array(Type.Object({ id: Id, name: LocalizedText }))),
   sites: Type.Array(
     Type.Object({
       id: Id,

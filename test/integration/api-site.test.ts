@@ -107,6 +107,15 @@ describe('site routes on the real store', () => {
     }
   });
 
+  it('names the vendors to staff, and not to a vendor user', async () => {
+    const staff = await get<{ vendors?: { id: string }[] }>('/api/sites');
+    expect(staff.body.vendors?.map((vendor) => vendor.id)).toEqual(expect.arrayContaining(['antu-lifts']));
+    const vendor = await get<{ vendors?: unknown; sites: unknown[] }>('/api/sites', 'vendorA');
+    expect(vendor.status).toBe(200);
+    expect(vendor.body.vendors).toBeUndefined();
+    expect(vendor.body.sites).toHaveLength(1);
+  });
+
   it('refuses a backwards or over-long range, and an unknown point', async () => {
     const at = new Date(T0).toISOString();
     expect(

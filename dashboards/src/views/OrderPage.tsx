@@ -13,7 +13,7 @@ import { buildingNames, homeOf, useSession } from '../session.ts';
  * that the order does not exist or is not the caller's.
  */
 export function OrderPage({ orderId }: { orderId: string }) {
-  const { live, me, sites, navigate } = useSession();
+  const { live, me, sites, vendors, navigate } = useSession();
   const detail = useLoad(() => api.order(orderId), [orderId]);
   const now = useNow(1_000, () => live.now());
   useEffect(
@@ -58,7 +58,9 @@ export function OrderPage({ orderId }: { orderId: string }) {
           <dt>{t('order.category')}</dt>
           <dd>{tOr(`category.${order.category}`, order.category)}</dd>
           <dt>{t('order.vendor')}</dt>
-          <dd>{order.vendorId ?? t('order.officeQueue')}</dd>
+          <dd>
+            {order.vendorId ? pick(vendors.get(order.vendorId), order.vendorId) : t('order.officeQueue')}
+          </dd>
           <dt>{t('order.created')}</dt>
           <dd>{formatTime(order.createdAtMs, true)}</dd>
         </dl>

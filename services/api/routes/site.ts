@@ -3,7 +3,7 @@ import type { ResolvedEquipment, SiteModel } from '../../../config/load/model.ts
 import type { Site } from '../../../config/schema/organisation.ts';
 import { DAY_MS } from '../../calendar/iso-date.ts';
 import { SiteZone } from '../../calendar/site-zone.ts';
-import { ANY_ROLE, roles } from '../access.ts';
+import { ANY_ROLE, principalOf, roles } from '../access.ts';
 import { ApiError, ErrorBody } from '../errors.ts';
 import {
   EnergyToday,
@@ -89,11 +89,15 @@ export function siteRoutes(api: ApiScope, deps: SiteRouteDeps, nowMs: () => numb
       config: { access: ANY_ROLE },
       schema: {
         tags: ['site'],
-        summary: 'Sites and their buildings (names in zh-CN and en, floor area, occupants)',
+        summary:
+          'Sites and their buildings (names in zh-CN and en, floor area, occupants); for staff, the vendors too',
         response: { 200: SiteList, ...errors },
       },
     },
-    async () => ({
+    async (request) => ({
+      ...(principalOf(request).role === 'vendor_user'
+        ? {}
+        : { vendors: [...model.vendors.values()].map((vendor) => ({ id: vendor.id, name: vendor.name })) }),
       sites: model.sites.map((site) => ({
         id: site.id,
         name: site.name,

@@ -33,7 +33,7 @@ const THIRTY_DAYS = 30 * 86_400_000;
  * filters, and the SLA breaches of the last 30 days. The auditor sees the same without buttons.
  */
 export function ManagerView() {
-  const { live, me, sites, navigate } = useSession();
+  const { live, me, sites, vendors, navigate } = useSession();
   const names = buildingNames(sites);
   const [filter, setFilter] = useState<OrderFilter>({});
   const orders = useLoad(() => api.orders({ ...filter, limit: 200 }), [JSON.stringify(filter)]);
@@ -139,7 +139,11 @@ export function ManagerView() {
                   <td>
                     <SeverityBadge severity={order.severity} />
                   </td>
-                  <td>{order.vendorId ?? t('order.officeQueue')}</td>
+                  <td>
+                    {order.vendorId
+                      ? pick(vendors.get(order.vendorId), order.vendorId)
+                      : t('order.officeQueue')}
+                  </td>
                   <td>
                     <OrderStateBadge state={order.state} />
                   </td>
@@ -158,7 +162,7 @@ export function ManagerView() {
             {(breaches.data?.breaches ?? []).map((breach) => (
               <tr key={`${breach.orderId}-${breach.leg}-${breach.target}`}>
                 <td>{breach.orderId}</td>
-                <td>{breach.vendorId}</td>
+                <td>{pick(vendors.get(breach.vendorId), breach.vendorId)}</td>
                 <td>{tOr(`order.sla.target.${breach.target}`, breach.target)}</td>
                 <td>{formatTime(breach.deadlineMs, true)}</td>
                 <td>{t('manager.breach.minutesOver', { minutes: formatNumber(breach.minutesOver, 1) })}</td>
