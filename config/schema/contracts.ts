@@ -61,15 +61,35 @@ export const SlaProfileOverrides = Type.Object(
 /** 合同能源管理 terms: the vendor guarantees savings against a baseline frozen at signing. */
 export const EnergyTerms = Type.Object(
   {
+    /** Guaranteed savings as a share of the adjusted baseline, e.g. 0.12. */
     savingsTarget: Fraction,
+    /**
+     * The baseline period (at most 365 days), both dates included, fixed when the contract is
+     * signed; it ends before the term starts. Its model is frozen once its data is complete.
+     */
     baselineStart: IsoDate,
     baselineEnd: IsoDate,
+    /** The day the contract, and with it the baseline period, was signed (shown on reports). */
+    signedOn: Type.Optional(IsoDate),
     tariffCnyPerKwh: Type.Number({ exclusiveMinimum: 0 }),
     /** Vendor's share of savings beyond the target (shared savings). */
     vendorShareOfSavings: Fraction,
+    /**
+     * What the vendor pays for savings short of the target, as a multiple of the shortfall's value
+     * at the tariff (1 = the full value of the energy not saved). Default 1.
+     */
+    shortfallPenaltyShare: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+    /**
+     * Meters whose consumption the contract is measured on. Default: each scope building's
+     * electricity total (its 01000 meters, or its sub-item feeders where it has none).
+     */
+    meters: Type.Optional(Type.Array(Id, { minItems: 1, uniqueItems: true })),
+    /** Add the working-day term (Chinese working calendar) to the baseline's candidate models. */
+    workingDayRegressor: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
+export type EnergyTerms = Static<typeof EnergyTerms>;
 
 export const Contract = Type.Object(
   {

@@ -46,6 +46,7 @@ export const MIGRATION_SOURCES: readonly MigrationSource[] = [
   { owner: 'workorders', dir: path.join(servicesDir, 'workorders', 'migrations') },
   { owner: 'notifications', dir: path.join(servicesDir, 'notifications', 'migrations') },
   { owner: 'accounts', dir: path.join(servicesDir, 'accounts', 'migrations') },
+  { owner: 'energy', dir: path.join(servicesDir, 'energy', 'migrations') },
 ];
 
 /** Any number to serialise concurrent migrators (several processes starting at once). */

@@ -7,6 +7,13 @@ import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { AccountStore, DemoUserSeeder } from '../accounts/index.ts';
 import { registerApi, registerDashboards, VictoriaTelemetry } from '../api/index.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
+import {
+  DailyHistory,
+  EnergyBaselineProvider,
+  MeterReadings,
+  MeterTree,
+  VictoriaReadingSource,
+} from '../energy/index.ts';
 import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
 import { LiveServer, liveSitesOf } from '../live/index.ts';
 import { DeliveryLog, isWorkOrderEvent, recipientsOf, WebhookNotifier } from '../notifications/index.ts';
@@ -287,6 +294,17 @@ function composeRuleWorkers(
     }),
   });
   const shared = { model, site: site.id, prefix: settings.STEWARD_REDIS_PREFIX, incidents, clock, metrics };
+  // The daily energy-above-baseline rule compares a meter's day with its CalTRACK baseline.
+  const tree = new MeterTree(model);
+  const source = new VictoriaReadingSource({ url: settings.TSDB_URL });
+  const history = new DailyHistory({ model, readings: new MeterReadings({ tree, source }), source });
+  const baselines = new EnergyBaselineProvider({
+    model,
+    tree,
+    history,
+    clock,
+    logger: logger.child({ component: 'energy-baselines' }),
+  });
   return [
     new RuleWorker({
       ...shared,
@@ -301,6 +319,7 @@ function composeRuleWorkers(
       logger: logger.child({ component: 'scheduled-rules' }),
       calendar: new ChineseWorkingCalendar({ timeZone: site.timezone }),
       tsdbUrl: settings.TSDB_URL,
+      baselines,
     }),
   ];
 }

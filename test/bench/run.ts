@@ -14,6 +14,9 @@
  *                             socket.io clients one `steward api` process keeps at the coalesced
  *                             live-value rate, the work-order list's latency under them, and a bare
  *                             socket.io server as the peer
+ *   energy [--json] [--quick]
+ *                             CalTRACK daily baselines for 1,000 meters × 365 days (fit_1000_meters_s),
+ *                             against an exhaustive regression per candidate as the peer
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +38,16 @@ import {
   render as renderDashboard,
   summary as summariseDashboard,
 } from './dashboard/report.ts';
+import {
+  FULL_SIZES as ENERGY_FULL,
+  QUICK_SIZES as ENERGY_QUICK,
+  runEnergyBench,
+} from './energy/energy-bench.ts';
+import {
+  problems as energyProblems,
+  render as renderEnergy,
+  summary as summariseEnergy,
+} from './energy/report.ts';
 import { FULL_SIZES, PHASES, type PhaseName, QUICK_SIZES, runIngestBench } from './ingest/ingest-bench.ts';
 import { render, summary } from './ingest/report.ts';
 
@@ -42,6 +55,7 @@ const USAGE = [
   `usage: npm run bench -- ingest [--json] [--quick] [--phases ${PHASES.join(',')}] [--window N] [--cpu-prof DIR]`,
   '       npm run bench -- alarm-latency [--json] [--quick]',
   '       npm run bench -- dashboard [--json] [--quick]',
+  '       npm run bench -- energy [--json] [--quick]',
 ].join('\n');
 
 function fail(message: string): never {
@@ -158,7 +172,20 @@ async function dashboard(): Promise<number> {
   return Object.keys(report.errors).length > 0 || dashboardProblems(report).length > 0 ? 1 : 0;
 }
 
+async function energy(): Promise<number> {
+  noIngestOptions('energy');
+  const report = await runEnergyBench({
+    sizes: values.quick ? ENERGY_QUICK : ENERGY_FULL,
+    quick: values.quick,
+    log,
+  });
+  process.stdout.write(`${renderEnergy(report)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(summariseEnergy(report))}\n`);
+  return Object.keys(report.errors).length > 0 || energyProblems(report).length > 0 ? 1 : 0;
+}
+
 if (name === 'ingest') process.exit(await ingest());
 else if (name === 'alarm-latency') process.exit(await alarmLatency());
 else if (name === 'dashboard') process.exit(await dashboard());
+else if (name === 'energy') process.exit(await energy());
 else fail(name ? `unknown benchmark ${name}` : 'which benchmark?');
