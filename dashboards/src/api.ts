@@ -1,5 +1,10 @@
 import type { Static } from 'typebox';
 import type {
+  ContractSavingsReply,
+  EnergyContracts,
+  EnergyToday,
+} from '../../services/api/energy-schemas.ts';
+import type {
   BreachList,
   IncidentList,
   Me,
@@ -7,13 +12,7 @@ import type {
   WorkOrderDetail,
   WorkOrderList,
 } from '../../services/api/schemas.ts';
-import type {
-  EnergyToday,
-  EquipmentList,
-  IngestHealth,
-  Series,
-  SiteList,
-} from '../../services/api/site-schemas.ts';
+import type { EquipmentList, IngestHealth, Series, SiteList } from '../../services/api/site-schemas.ts';
 
 /**
  * The dashboards' only way to the platform besides the live socket: same-origin fetches under
@@ -31,6 +30,9 @@ export type SiteInfo = Static<typeof SiteList>['sites'][number];
 export type Equipment = Static<typeof EquipmentList>['equipment'][number];
 export type SeriesReply = Static<typeof Series>;
 export type EnergyTodayReply = Static<typeof EnergyToday>;
+export type RollupCell = EnergyTodayReply['rollup']['items'][number];
+export type EnergyContractsReply = Static<typeof EnergyContracts>;
+export type ContractSavings = Static<typeof ContractSavingsReply>;
 export type IngestHealthReply = Static<typeof IngestHealth>;
 
 /** A refusal or failure, with the API's stable code (translated by `errorText`). */
@@ -115,6 +117,12 @@ export const api = {
       })}`,
     ),
   energyToday: (site: string) => request<EnergyTodayReply>('GET', `/api/energy/today${query({ site })}`),
+  energyContracts: () => request<EnergyContractsReply>('GET', '/api/energy/contracts'),
+  contractSavings: (contractId: string, fromDate: string, toDate: string) =>
+    request<ContractSavings>(
+      'GET',
+      `/api/energy/contracts/${encodeURIComponent(contractId)}/savings${query({ fromDate, toDate })}`,
+    ),
   ingestHealth: (site: string) => request<IngestHealthReply>('GET', `/api/ingest/health${query({ site })}`),
 
   incidents: () =>

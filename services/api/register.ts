@@ -11,6 +11,7 @@ import { ApiError, errorBody, handleApiError } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { ApiAccounts, ApiContext, ApiIncidents } from './routes/context.ts';
+import { type ApiEnergy, energyRoutes } from './routes/energy.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { type SiteRouteDeps, siteRoutes } from './routes/site.ts';
 import { workOrderRoutes } from './routes/workorders.ts';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   readonly clock: Clock;
   /** The registry, the time-series store and the gateways' health records the dashboards draw. */
   readonly site: SiteRouteDeps;
+  /** Consumption, baselines and contract savings (services/energy). */
+  readonly energy: ApiEnergy;
   /** Rate-limit counters shared by all API processes; per process in memory without it. */
   readonly redis?: Redis;
   /** Prefix of the rate-limit keys in Redis (the process's STEWARD_REDIS_PREFIX). */
@@ -116,6 +119,7 @@ function routesScope(deps: ApiDeps, context: ApiContext): FastifyPluginAsync {
     workOrderRoutes(api, context);
     incidentRoutes(api, context);
     siteRoutes(api, deps.site, () => deps.clock.nowMs());
+    energyRoutes(api, { model: deps.site.model, energy: deps.energy });
   };
 }
 

@@ -83,23 +83,6 @@ export const Series = Type.Object({
   }),
 });
 
-export const EnergyToday = Type.Object({
-  site: Id,
-  /** Local midnight of the site's timezone. */
-  sinceMs: Type.Integer(),
-  asOfMs: Type.Integer(),
-  method: Type.String({ description: 'how the figure was computed (documented, not gap-aware)' }),
-  buildings: Type.Array(
-    Type.Object({
-      code: BuildingCode,
-      totalKwh: Type.Union([Type.Number(), Type.Null()]),
-      subItems: Type.Record(Type.String(), Type.Number(), {
-        description: '分项 code (01A00…01D00) → kWh since local midnight',
-      }),
-    }),
-  ),
-});
-
 export const IngestHealth = Type.Object({
   site: Id,
   gateway: Type.Union([

@@ -7,15 +7,13 @@ import { type IngestHealthRecord, ingestHealthKey } from '../../gateway/ingest/h
 import { ApiError } from './errors.ts';
 
 /**
- * What the dashboards read back from the time-series store, behind the two questions they ask:
- * a point's values over a range (trend charts) and how much a set of counters grew since a
- * moment (today's kWh). VictoriaMetrics answers both with its Prometheus query API.
+ * What the dashboards read back from the time-series store for trend charts: a point's values
+ * over a range, through VictoriaMetrics' Prometheus query API. (Consumption comes from the
+ * energy service, which reads raw samples and reports gaps and resets.)
  */
 export interface TelemetryReader {
   /** At most about 1,000 values, `stepS` apart, oldest first. */
   series(pointId: string, fromMs: number, toMs: number, stepS: number): Promise<[number, number][]>;
-  /** How much each counter point grew in (sinceMs, atMs]; points without data are absent. */
-  increase(pointIds: readonly string[], sinceMs: number, atMs: number): Promise<Map<string, number>>;
 }
 
 const QueryReply = Type.Object({
@@ -37,9 +35,6 @@ const tsdbUnavailable = (detail: string): ApiError =>
 
 /** A label value inside double quotes in a series selector. */
 const quoted = (value: string): string => JSON.stringify(value);
-/** A regex alternation that matches exactly these strings. */
-const exactly = (values: readonly string[]): string =>
-  values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 
 export interface VictoriaTelemetryOptions {
   /** Per request; default 10,000. */
@@ -80,21 +75,6 @@ export class VictoriaTelemetry implements TelemetryReader {
     }
     // Series of the same point under other tags (a registry change) are merged, oldest first.
     return values.sort((a, b) => a[0] - b[0]);
-  }
-
-  async increase(pointIds: readonly string[], sinceMs: number, atMs: number): Promise<Map<string, number>> {
-    const grown = new Map<string, number>();
-    if (pointIds.length === 0 || atMs <= sinceMs) return grown;
-    const windowS = Math.max(1, Math.round((atMs - sinceMs) / 1000));
-    // increase() counts across counter resets; summed per point in case a point has several series.
-    const query = `sum by (point) (increase(reading_value{point=~${quoted(exactly(pointIds))}${this.#extra}}[${windowS}s]))`;
-    const reply = await this.#query('query', { query, time: (atMs / 1000).toFixed(3) });
-    for (const series of reply.data.result) {
-      const point = series.metric.point;
-      const value = Number(series.value?.[1]);
-      if (point !== undefined && Number.isFinite(value)) grown.set(point, value);
-    }
-    return grown;
   }
 
   async #query(path: 'query' | 'query_range', params: Record<string, string>) {

@@ -9,6 +9,7 @@ import type { Severity } from '../../config/schema/common.ts';
 import { stackSettings } from '../../test/helpers/stack.ts';
 import { AccountStore } from '../accounts/index.ts';
 import type { AccountRole } from '../accounts/principal.ts';
+import { EnergyRecordsStore, EnergyService, VictoriaReadingSource } from '../energy/index.ts';
 import { assignmentFor, type Route } from '../workorders/domain/index.ts';
 import { actors, WorkOrderHarness } from '../workorders/test-harness.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -88,6 +89,15 @@ export class ApiHarness {
       workOrders: this.wo.service,
       incidents: this.wo.incidents,
       clock: this.wo.clock,
+      energy: new EnergyService({
+        model: this.wo.model,
+        source: new VictoriaReadingSource({
+          url: stackSettings.TSDB_URL,
+          ...(options.telemetryLabels ? { extraLabels: options.telemetryLabels } : {}),
+        }),
+        clock: this.wo.clock,
+        records: new EnergyRecordsStore({ pool: this.wo.db.pool }),
+      }),
       site: {
         model: this.wo.model,
         telemetry: new VictoriaTelemetry(stackSettings.TSDB_URL, {

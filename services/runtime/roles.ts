@@ -10,6 +10,8 @@ import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-c
 import {
   DailyHistory,
   EnergyBaselineProvider,
+  EnergyRecordsStore,
+  EnergyService,
   MeterReadings,
   MeterTree,
   VictoriaReadingSource,
@@ -224,6 +226,12 @@ function composeApi(
     workOrders: workOrders.service,
     incidents,
     clock,
+    energy: new EnergyService({
+      model,
+      source: new VictoriaReadingSource({ url: settings.TSDB_URL }),
+      clock,
+      records: new EnergyRecordsStore({ pool: postgres.pool }),
+    }),
     site: {
       model,
       telemetry: new VictoriaTelemetry(settings.TSDB_URL),

@@ -15,7 +15,7 @@ import { T0 } from '../../services/workorders/test-harness.ts';
  * must have exactly one row per registered /api route: a new route without a row fails here.
  */
 
-type Outcome = 200 | 201 | 204 | 401 | 403 | 404;
+type Outcome = 200 | 201 | 204 | 401 | 403 | 404 | 422;
 type Expectation = Readonly<Record<Caller, Outcome>>;
 
 interface Cell {
@@ -96,6 +96,8 @@ async function anIncident(): Promise<string> {
 }
 
 const reason = { reason: '测试原因' };
+/** The sample site's energy performance contract. */
+const EPC = 'energy-epc-2025';
 const LAST_HOUR = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0).toISOString()}`;
 
 const ROWS: readonly Row[] = [
@@ -235,6 +237,37 @@ const ROWS: readonly Row[] = [
     refused: async () => ({ url: '/api/energy/today' }),
   },
   {
+    route: 'GET /api/energy/rollup',
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: '/api/energy/rollup?fromDate=2026-11-01&toDate=2026-11-22' }),
+    refused: async () => ({ url: '/api/energy/rollup?fromDate=2026-11-01&toDate=2026-11-22' }),
+  },
+  {
+    route: 'GET /api/energy/contracts',
+    // Vendor users get the list filtered to their own contracts (none, for vendors A and B).
+    expect: only(200, EVERYONE),
+    allowed: async () => ({ url: '/api/energy/contracts' }),
+    refused: async () => ({ url: '/api/energy/contracts' }),
+  },
+  {
+    route: 'GET /api/energy/contracts/:contractId/savings',
+    // Access passes for staff and the service answers: this run's store holds no baseline year,
+    // so 422 baseline_insufficient. Vendors A and B do not hold the contract: 404.
+    expect: { ...only(422, CONTROL_ROOM_READERS), vendorA: 404, vendorB: 404 },
+    allowed: async () => ({
+      url: `/api/energy/contracts/${EPC}/savings?fromDate=2025-01-01&toDate=2025-03-31`,
+    }),
+    refused: async () => ({
+      url: `/api/energy/contracts/${EPC}/savings?fromDate=2025-01-01&toDate=2025-03-31`,
+    }),
+  },
+  {
+    route: 'GET /api/energy/reports/monthly.csv',
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: '/api/energy/reports/monthly.csv?month=2026-10' }),
+    refused: async () => ({ url: '/api/energy/reports/monthly.csv?month=2026-10' }),
+  },
+  {
     route: 'GET /api/ingest/health',
     expect: only(200, CONTROL_ROOM_READERS),
     allowed: async () => ({ url: '/api/ingest/health' }),
@@ -283,7 +316,12 @@ describe('access matrix: every route × every caller', () => {
         if (!allowed && response.statusCode === expected) {
           const code = response.json<{ error: { code: string } }>().error.code;
           expect(code).toBe(
-            { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' }[expected as 401 | 403 | 404],
+            {
+              401: 'unauthenticated',
+              403: 'forbidden',
+              404: 'not_found',
+              422: 'baseline_insufficient',
+            }[expected as 401 | 403 | 404 | 422],
           );
         }
       }

@@ -2,11 +2,9 @@ import type { Redis } from 'ioredis';
 import type { ResolvedEquipment, SiteModel } from '../../../config/load/model.ts';
 import type { Site } from '../../../config/schema/organisation.ts';
 import { DAY_MS } from '../../calendar/iso-date.ts';
-import { SiteZone } from '../../calendar/site-zone.ts';
 import { ANY_ROLE, principalOf, roles } from '../access.ts';
 import { ApiError, ErrorBody } from '../errors.ts';
 import {
-  EnergyToday,
   EquipmentList,
   IngestHealth,
   PointParams,
@@ -43,36 +41,7 @@ export function stepFor(rangeMs: number): number {
   return STEPS_S.find((step) => step >= wanted) ?? Math.ceil(wanted);
 }
 
-/**
- * The meters whose growth is a building's consumption of one sub-item (分项), without counting a
- * floor meter and the feeder above it twice: a meter counts when no meter above it carries the
- * same sub-item code. `01000` (the incomer) is the building's total.
- */
-export function topMetersBySubItem(
-  equipment: Iterable<ResolvedEquipment>,
-): Map<string, { subItem: string; pointId: string }[]> {
-  const byId = new Map<string, ResolvedEquipment>();
-  for (const item of equipment) byId.set(item.id, item);
-  const result = new Map<string, { subItem: string; pointId: string }[]>();
-  for (const item of byId.values()) {
-    const code = item.subMetering;
-    const energy = item.points.find((point) => point.quantity === 'energy' && point.kind === 'counter');
-    if (code === undefined || !energy) continue;
-    let above = item.parent === undefined ? undefined : byId.get(item.parent);
-    let shadowed = false;
-    while (above && !shadowed) {
-      shadowed = above.subMetering === code;
-      above = above.parent === undefined ? undefined : byId.get(above.parent);
-    }
-    if (shadowed) continue;
-    const list = result.get(item.buildingCode) ?? [];
-    list.push({ subItem: code, pointId: energy.id });
-    result.set(item.buildingCode, list);
-  }
-  return result;
-}
-
-/** Routes the dashboards draw the site from: registry, trends, today's energy, ingest health. */
+/** Routes the dashboards draw the site from: registry, trends, ingest health. */
 export function siteRoutes(api: ApiScope, deps: SiteRouteDeps, nowMs: () => number): void {
   const { model, telemetry } = deps;
   const siteOf = (id: string | undefined): Site => {
@@ -178,47 +147,6 @@ export function siteRoutes(api: ApiScope, deps: SiteRouteDeps, nowMs: () => numb
       const stepS = stepFor(toMs - fromMs);
       const values = await telemetry.series(point.id, fromMs, toMs, stepS);
       return { pointId: point.id, unit: point.canonicalUnit, fromMs, toMs, stepS, values };
-    },
-  );
-
-  api.get(
-    '/energy/today',
-    {
-      config: { access: READERS },
-      schema: {
-        tags: ['site'],
-        summary:
-          "Each building's electricity since the site's local midnight, by sub-item (分项), from the meters' registers",
-        querystring: SiteQuery,
-        response: { 200: EnergyToday, ...errors },
-      },
-    },
-    async (request) => {
-      const site = siteOf(request.query.site);
-      const asOfMs = nowMs();
-      const zone = new SiteZone(site.timezone);
-      const sinceMs = zone.instantAt(Math.floor((asOfMs + zone.offsetMs(asOfMs)) / DAY_MS), 0);
-      const meters = topMetersBySubItem(equipmentOf(site));
-      const pointIds = [...meters.values()].flat().map((meter) => meter.pointId);
-      const grown = await telemetry.increase(pointIds, sinceMs, asOfMs);
-      return {
-        site: site.id,
-        sinceMs,
-        asOfMs,
-        method:
-          'VictoriaMetrics increase() over the registers since local midnight; gaps are not reported here',
-        buildings: site.buildings.map((building) => {
-          const subItems: Record<string, number> = {};
-          let totalKwh: number | null = null;
-          for (const meter of meters.get(building.code) ?? []) {
-            const kwh = grown.get(meter.pointId);
-            if (kwh === undefined) continue;
-            if (meter.subItem === '01000') totalKwh = (totalKwh ?? 0) + kwh;
-            else subItems[meter.subItem] = (subItems[meter.subItem] ?? 0) + kwh;
-          }
-          return { code: building.code, totalKwh, subItems };
-        }),
-      };
     },
   );
 

@@ -1,5 +1,5 @@
 import { useMemo } from 'preact/hooks';
-import type { EnergyTodayReply, Equipment } from '../../api.ts';
+import type { EnergyTodayReply, Equipment, RollupCell } from '../../api.ts';
 import { Chart } from '../../components/Chart.tsx';
 import { formatNumber, pick, t } from '../../i18n/i18n.ts';
 import type { LatestValue } from '../../live.ts';
@@ -35,8 +35,8 @@ export function Campus(props: {
   const names = buildingNames(sites);
   const liveKw = liveKwByBuilding(props.equipment, props.values);
   const totalKw = [...liveKw.values()].reduce((sum, kw) => sum + kw, 0);
-  const buildings = props.energy?.buildings ?? [];
-  const todayKwh = buildings.reduce((sum, building) => sum + (building.totalKwh ?? 0), 0);
+  const buildings = props.energy?.rollup.buildings ?? [];
+  const siteTotal = props.energy?.rollup.items.find((cell) => cell.item === '01000');
 
   const option = useMemo(
     () => ({
@@ -45,14 +45,19 @@ export function Campus(props: {
       grid: { left: 48, right: 12, top: 32, bottom: 24 },
       xAxis: {
         type: 'category',
-        data: buildings.map((building) => pick(names.get(building.code)?.name, building.code)),
+        data: buildings.map((building) =>
+          pick(names.get(building.buildingCode)?.name, building.buildingCode),
+        ),
       },
       yAxis: { type: 'value', name: 'kWh' },
       series: SUB_ITEMS.map((code) => ({
         type: 'bar',
         stack: 'kwh',
         name: t(`subItem.${code}`),
-        data: buildings.map((building) => Math.round(building.subItems[code] ?? 0)),
+        data: buildings.map((building) => {
+          const value = building.items.find((cell) => cell.item === code)?.value;
+          return value === null || value === undefined ? null : Math.round(value);
+        }),
       })),
     }),
     [buildings, names],
@@ -65,7 +70,7 @@ export function Campus(props: {
         <Kpi label={t('control.kpi.liveKw')} value={formatNumber(totalKw)} unit="kW" testId="kpi-live-kw" />
         <Kpi
           label={t('control.kpi.todayKwh')}
-          value={formatNumber(todayKwh)}
+          value={measured(siteTotal)}
           unit="kWh"
           testId="kpi-today-kwh"
         />
@@ -85,7 +90,9 @@ export function Campus(props: {
       </div>
       <div class="buildings">
         {sites[0]?.buildings.map((building) => {
-          const today = buildings.find((candidate) => candidate.code === building.code);
+          const today = buildings
+            .find((candidate) => candidate.buildingCode === building.code)
+            ?.items.find((cell) => cell.item === '01000');
           return (
             <article class="building" key={building.code} data-building={building.code}>
               <h3>{pick(building.name)}</h3>
@@ -98,10 +105,7 @@ export function Campus(props: {
               </p>
               <p>
                 {t('control.building.todayKwh')}{' '}
-                <strong>
-                  {today?.totalKwh === null || today === undefined ? '—' : formatNumber(today.totalKwh)}
-                </strong>{' '}
-                kWh
+                <strong data-status={today?.status ?? 'missing'}>{measured(today)}</strong> kWh
               </p>
               {building.floorAreaM2 ? (
                 <p class="muted">
@@ -116,6 +120,13 @@ export function Campus(props: {
       <Chart option={option} height={220} label={t('control.subItems')} />
     </section>
   );
+}
+
+/** A consumption figure as measured: `≥ n` when partial (a lower bound), a dash when missing. */
+export function measured(cell: RollupCell | undefined): string {
+  if (!cell || cell.value === null) return '—';
+  const text = formatNumber(cell.value);
+  return cell.status === 'partial' ? `≥ ${text}` : text;
 }
 
 function Kpi(props: { label: string; value: string; unit?: string; tone?: string; testId: string }) {
