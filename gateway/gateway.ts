@@ -9,6 +9,7 @@ import type { Component } from '../services/runtime/component.ts';
 import type { Logger } from '../services/runtime/logger.ts';
 import { resolveSecret } from '../services/runtime/secrets.ts';
 import type { Settings } from '../services/runtime/settings.ts';
+import { mqttTlsMaterial } from '../services/runtime/tls.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { LiveValues } from './handoff/live-values.ts';
 import { RuleQueueSink } from './handoff/rule-queues.ts';
@@ -94,6 +95,7 @@ export class Gateway {
           prefix: settings.STEWARD_REDIS_PREFIX,
           site: site.id,
           shards: settings.STEWARD_RULE_SHARDS,
+          metrics,
         }),
         batchSize: 2_000,
         // Alarm latency: 20 ms here was half of publish → incident at p50 (bench alarm-latency:
@@ -124,10 +126,12 @@ export class Gateway {
       maxPayloadBytes: settings.STEWARD_MAX_PAYLOAD_BYTES,
       onAccepted: (readings) => live.offer(readings),
     });
+    const mqttTls = mqttTlsMaterial(settings);
     this.broker = new EmbeddedBroker({
       host: settings.STEWARD_MQTT_HOST ?? settings.STEWARD_HTTP_HOST,
       port: context.mqttPort ?? settings.STEWARD_MQTT_PORT,
       wsPort: context.mqttWsPort ?? settings.STEWARD_MQTT_WS_PORT,
+      tls: mqttTls && { ...mqttTls, port: settings.STEWARD_MQTT_TLS_PORT },
       credentials: model.deviceSecrets,
       ingestor: this.ingestor,
       logger: log('mqtt-broker'),
@@ -203,7 +207,7 @@ export class Gateway {
     app.get('/gateway/status', async () => ({
       site: this.site,
       points: this.index.size,
-      mqtt: { port: this.broker.port, wsPort: this.broker.wsPort },
+      mqtt: { port: this.broker.port, wsPort: this.broker.wsPort, tlsPort: this.broker.tlsPort },
       spool: this.spool.stats(),
       forwarders: Object.fromEntries(this.#forwarders.map((f) => [f.name, f.stats()])),
       sources: this.sources.map((source) => ({

@@ -1,9 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Component } from '../../services/runtime/component.ts';
 import type { Logger } from '../../services/runtime/logger.ts';
+import type { TlsMaterial } from '../../services/runtime/tls.ts';
 import { DEVICE_TOPIC_ROOT } from '../ingest/decode-mqtt.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import { verifyDeviceSecret } from './device-credentials.ts';
@@ -15,6 +17,11 @@ export interface EmbeddedBrokerOptions {
   readonly port: number;
   /** MQTT over WebSocket; undefined disables it. */
   readonly wsPort?: number;
+  /**
+   * MQTT over TLS on `port` (0 picks a free port); undefined disables it. With `ca`, a device
+   * must also present a client certificate signed by it; the username/password check still applies.
+   */
+  readonly tls?: (TlsMaterial & { readonly port: number }) | undefined;
   /** device id → scrypt hash of its password */
   readonly credentials: ReadonlyMap<string, string>;
   readonly ingestor: Ingestor;
@@ -41,6 +48,7 @@ export class EmbeddedBroker implements Component {
   readonly #devices = new WeakMap<Client, string>();
   #aedes: Aedes | undefined;
   #tcp: Server | undefined;
+  #tls: TlsServer | undefined;
   #ws: WebSocketServer | undefined;
   readonly #refused: Counter<'reason'>;
 
@@ -49,7 +57,7 @@ export class EmbeddedBroker implements Component {
     const registers = [options.metrics];
     this.#refused = new Counter({
       name: 'steward_mqtt_refused_total',
-      help: 'Connections, publishes and subscriptions the embedded broker refused, by reason',
+      help: 'Connections (TLS handshakes included), publishes and subscriptions the embedded broker refused, by reason',
       labelNames: ['reason'],
       registers,
     });
@@ -99,6 +107,25 @@ export class EmbeddedBroker implements Component {
 
     this.#tcp = createServer((socket) => this.#accept(socket));
     await listen(this.#tcp, this.#options.port, this.#options.host);
+    const tls = this.#options.tls;
+    if (tls) {
+      this.#tls = createTlsServer(
+        {
+          cert: tls.cert,
+          key: tls.key,
+          minVersion: 'TLSv1.2',
+          ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        (socket) => this.#accept(socket),
+      );
+      // A failed handshake (no or an unknown client certificate, a client that does not trust
+      // ours, plain MQTT on the TLS port) never reaches aedes: counted here, and logged at debug.
+      this.#tls.on('tlsClientError', (error) => {
+        this.#refused.inc({ reason: 'TLS_HANDSHAKE_FAILED' });
+        logger.debug({ err: error }, 'MQTT TLS handshake failed');
+      });
+      await listen(this.#tls, tls.port, this.#options.host);
+    }
     if (this.#options.wsPort !== undefined) {
       const ws = new WebSocketServer({
         host: this.#options.host,
@@ -114,7 +141,15 @@ export class EmbeddedBroker implements Component {
       });
       this.#ws = ws;
     }
-    logger.info({ port: this.port, wsPort: this.wsPort }, 'MQTT broker listening');
+    logger.info(
+      {
+        port: this.port,
+        wsPort: this.wsPort,
+        tlsPort: this.tlsPort,
+        clientCertificates: tls?.ca !== undefined,
+      },
+      'MQTT broker listening',
+    );
   }
 
   async stop(): Promise<void> {
@@ -122,6 +157,7 @@ export class EmbeddedBroker implements Component {
     // ended, which aedes.close() brings about (in-flight publishes finish their spool append).
     const listenersClosed = Promise.all([
       this.#tcp ? new Promise<void>((resolve) => this.#tcp?.close(() => resolve())) : undefined,
+      this.#tls ? new Promise<void>((resolve) => this.#tls?.close(() => resolve())) : undefined,
       this.#ws ? new Promise<void>((resolve) => this.#ws?.close(() => resolve())) : undefined,
     ]);
     const aedes = this.#aedes;
@@ -157,6 +193,12 @@ export class EmbeddedBroker implements Component {
   get port(): number {
     const address = this.#tcp?.address();
     return typeof address === 'object' && address ? address.port : this.#options.port;
+  }
+
+  /** The MQTT over TLS port, undefined when TLS is off. */
+  get tlsPort(): number | undefined {
+    const address = this.#tls?.address();
+    return typeof address === 'object' && address ? address.port : undefined;
   }
 
   get wsPort(): number | undefined {

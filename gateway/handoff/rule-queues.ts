@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { reportQueueDepth } from '../../services/runtime/metrics.ts';
 import type { Reading } from '../ingest/reading.ts';
 import { equipmentOf, type ReadingBatchJob, readingQueueName, shardOf } from './shards.ts';
 
@@ -13,9 +15,18 @@ import { equipmentOf, type ReadingBatchJob, readingQueueName, shardOf } from './
 export class RuleQueueSink {
   readonly #options: { connection: Redis; prefix: string; site: string; shards: number };
   #queues: Queue[] | undefined;
+  #closed = false;
 
-  constructor(options: { connection: Redis; prefix: string; site: string; shards: number }) {
+  constructor(options: {
+    connection: Redis;
+    prefix: string;
+    site: string;
+    shards: number;
+    /** Where the backlog of every shard is reported (`steward_queue_jobs`), whoever consumes it. */
+    metrics?: Registry;
+  }) {
     this.#options = options;
+    if (options.metrics) reportQueueDepth(options.metrics, () => (this.#closed ? [] : this.#queuesFor()));
   }
 
   /** Created on first use: a BullMQ Queue starts talking to Redis as soon as it exists. */
@@ -63,6 +74,7 @@ export class RuleQueueSink {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await Promise.all((this.#queues ?? []).map((queue) => queue.close()));
   }
 }

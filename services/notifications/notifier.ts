@@ -7,6 +7,7 @@ import type { Vendor } from '../../config/schema/vendors.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Component } from '../runtime/component.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { reportQueueDepth } from '../runtime/metrics.ts';
 import { resolveSecret } from '../runtime/secrets.ts';
 import { type AttemptResult, attemptDelivery, type BackoffPolicy, retryDelayMs } from './delivery.ts';
 import type { DeliveryAttemptRecord, DeliveryOutcome, DeliveryRecorder } from './delivery-log.ts';
@@ -121,7 +122,9 @@ export class WebhookNotifier implements Component {
   constructor(options: WebhookNotifierOptions) {
     this.#options = options;
     this.#logger = options.logger;
-    this.#metrics = webhookMetrics(options.metrics ?? new Registry());
+    const registry = options.metrics ?? new Registry();
+    this.#metrics = webhookMetrics(registry);
+    reportQueueDepth(registry, () => (this.#queue ? [this.#queue] : []));
     this.#backoff = options.backoff ?? DEFAULT_WEBHOOK_BACKOFF;
     this.#attempts = options.attempts ?? DEFAULT_WEBHOOK_ATTEMPTS;
     // An iterator (`model.vendors.values()`) can be read once; start() may run again after stop().
@@ -294,6 +297,7 @@ export class WebhookNotifier implements Component {
 
     const context = {
       deliveryId: data.deliveryId,
+      orderId: data.orderId,
       vendorId: data.vendorId,
       event: data.event,
       attempt,

@@ -165,7 +165,7 @@ async function runRole(
   } catch (error) {
     return fail(`${role} failed to start: ${error instanceof Error ? error.message : String(error)}`, 1);
   }
-  const url = `http://${options.host ?? settings.STEWARD_HTTP_HOST}:${composed.http.port}`;
+  const url = `${composed.http.scheme}://${options.host ?? settings.STEWARD_HTTP_HOST}:${composed.http.port}`;
   logger.info({ url, points: model.points.size }, `${role} started`);
   if (options.demo) {
     print(

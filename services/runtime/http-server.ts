@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import type { Component, HealthCheck } from './component.ts';
 import { healthReport } from './health.ts';
 import type { Logger } from './logger.ts';
+import type { TlsMaterial } from './tls.ts';
 
 const OPS_ROUTES = new Set(['/health', '/metrics']);
 
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   readonly metrics: Registry;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** HTTPS with this certificate and key; plain HTTP when undefined. */
+  readonly tls?: TlsMaterial | undefined;
 }
 
 /**
@@ -32,11 +35,18 @@ export class HttpServer implements Component {
   constructor(options: HttpServerOptions) {
     this.#options = options;
     this.#startedAtMs = options.clock.nowMs();
-    this.app = Fastify({
+    const fastifyOptions = {
       loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
       // Scrapes and probes every few seconds would drown the request log; other routes are logged.
       logController: new LogController({ disableRequestLogging: (request) => OPS_ROUTES.has(request.url) }),
-    });
+    };
+    // Fastify types an HTTPS instance apart; the routes, socket.io and `address()` use it the same way.
+    this.app = options.tls
+      ? (Fastify({
+          ...fastifyOptions,
+          https: { cert: options.tls.cert, key: options.tls.key },
+        }) as unknown as FastifyInstance)
+      : Fastify(fastifyOptions);
     const { checks } = options;
     new Gauge({
       name: 'steward_dependency_up',
@@ -70,6 +80,11 @@ export class HttpServer implements Component {
 
   async stop(): Promise<void> {
     await this.app.close();
+  }
+
+  /** `https` when the server was given a certificate, `http` otherwise. */
+  get scheme(): 'http' | 'https' {
+    return this.#options.tls ? 'https' : 'http';
   }
 
   /** The bound port (useful when started on port 0). */

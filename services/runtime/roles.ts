@@ -33,6 +33,7 @@ import { TsdbConnection } from './connections/tsdb.ts';
 import { HttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import type { Settings } from './settings.ts';
+import { httpsMaterial } from './tls.ts';
 
 export const ROLES = ['gateway', 'workers', 'api', 'simulate', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -146,6 +147,7 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     metrics,
     logger,
     clock,
+    tls: httpsMaterial(settings),
   });
   if (gateway) {
     components.push(...gateway.components);
@@ -364,6 +366,7 @@ function composeWorkOrderRoles(
       clock,
       changesChannel: workOrdersChannel(prefix),
       logger: logger.child({ component: 'sla-timers' }),
+      metrics,
     }),
     notifier,
     // The transition table is the outbox: every committed change reaches the vendors' webhooks,

@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { resolveSecret, SecretError } from './secrets.ts';
+import { httpsMaterial, mqttTlsMaterial, TlsFileError } from './tls.ts';
 
 /**
  * Process settings come from the environment (12-factor; docker-compose sets them), validated
@@ -11,6 +13,11 @@ export const Settings = Type.Object({
     default: 'postgres://steward:steward@127.0.0.1:5440/steward',
     pattern: '^postgres(ql)?://',
   }),
+  /**
+   * The password of DATABASE_URL's user, given apart from the URL (any characters: it is
+   * percent-encoded into the URL here), so one secret file can serve PostgreSQL and the app.
+   */
+  DATABASE_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6390', pattern: '^rediss?://' }),
   TSDB_URL: Type.String({ default: 'http://127.0.0.1:8438', pattern: '^https?://' }),
   /** InfluxDB v2 token and org/bucket: VictoriaMetrics ignores them, InfluxDB 2.x/3.x needs them. */
@@ -18,6 +25,9 @@ export const Settings = Type.Object({
   TSDB_ORG: Type.String({ default: 'steward' }),
   TSDB_BUCKET: Type.String({ default: 'steward' }),
   STEWARD_HTTP_HOST: Type.String({ default: '127.0.0.1' }),
+  /** HTTPS on the HTTP port: the PEM certificate chain and its key (both or neither). */
+  STEWARD_TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  STEWARD_TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** Unset: the role's default port (api and all 8080, gateway 8081, workers 8082, simulate 8083). */
   STEWARD_HTTP_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
   /** Prefix of every Redis key and queue, so several deployments or test files share one Redis. */
@@ -32,6 +42,12 @@ export const Settings = Type.Object({
   STEWARD_MQTT_PORT: Type.Integer({ default: 1883, minimum: 0, maximum: 65_535 }),
   /** MQTT over WebSocket for devices behind HTTP proxies; 0 picks a free port. */
   STEWARD_MQTT_WS_PORT: Type.Integer({ default: 9001, minimum: 0, maximum: 65_535 }),
+  /** MQTT over TLS, listening when its certificate and key are set; 0 picks a free port. */
+  STEWARD_MQTT_TLS_PORT: Type.Integer({ default: 8883, minimum: 0, maximum: 65_535 }),
+  STEWARD_MQTT_TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  STEWARD_MQTT_TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** Set: devices on the TLS listener must also present a client certificate signed by this CA. */
+  STEWARD_MQTT_TLS_CA_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** Larger payloads are refused with PAYLOAD_TOO_LARGE (and dead-lettered). */
   STEWARD_MAX_PAYLOAD_BYTES: Type.Integer({ default: 65_536, minimum: 64 }),
   /** Connections announcing larger MQTT packets are dropped before the packet is read. */
@@ -58,23 +74,82 @@ export class SettingsError extends Error {
   readonly code = 'SETTINGS_INVALID';
 }
 
-/** Reads settings from an environment; empty variables count as unset. Throws SettingsError. */
+/**
+ * Settings that may instead be read from a file named by `<NAME>_FILE` (docker secrets, a
+ * mounted volume): the file's content, trailing newline removed, is the value.
+ */
+export const SECRET_SETTINGS = ['DATABASE_URL', 'DATABASE_PASSWORD', 'REDIS_URL', 'TSDB_TOKEN'] as const;
+
+/**
+ * Reads settings from an environment; empty variables count as unset. Secrets may come from
+ * files (SECRET_SETTINGS), TLS files are read and checked now. Throws SettingsError listing
+ * every problem as `environment: NAME: message`.
+ */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const problems: string[] = [];
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(Settings.properties)) {
     const value = env[key];
     if (value === undefined || value === '') continue;
     raw[key] = isNumericSetting(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
-  const withDefaults = Value.Default(Settings, raw);
-  const errors = [...Value.Errors(Settings, withDefaults)];
-  if (errors.length > 0) {
-    const lines = errors.map(
-      (error) => `environment: ${error.instancePath.slice(1) || '(root)'}: ${error.message}`,
-    );
-    throw new SettingsError(`invalid settings:\n${lines.join('\n')}`);
+  for (const key of SECRET_SETTINGS) {
+    const fileKey = `${key}_FILE`;
+    const file = env[fileKey];
+    if (file === undefined || file === '') continue;
+    if (raw[key] !== undefined) {
+      problems.push(`${fileKey}: set either ${key} or ${fileKey}, not both`);
+      continue;
+    }
+    try {
+      raw[key] = resolveSecret(`file:${file}`, env);
+    } catch (error) {
+      if (!(error instanceof SecretError)) throw error;
+      problems.push(`${fileKey}: ${error.message}`);
+    }
   }
-  return withDefaults as Settings;
+  const withDefaults = Value.Default(Settings, raw) as Settings;
+  for (const error of Value.Errors(Settings, withDefaults)) {
+    problems.push(`${error.instancePath.slice(1) || '(root)'}: ${error.message}`);
+  }
+  problems.push(...checkTlsFiles(withDefaults));
+  if (problems.length === 0) problems.push(...withPassword(withDefaults));
+  if (problems.length > 0) {
+    throw new SettingsError(
+      `invalid settings:\n${problems.map((line) => `environment: ${line}`).join('\n')}`,
+    );
+  }
+  return withDefaults;
+}
+
+function checkTlsFiles(settings: Settings): string[] {
+  const problems: string[] = [];
+  for (const read of [httpsMaterial, mqttTlsMaterial]) {
+    try {
+      read(settings);
+    } catch (error) {
+      if (!(error instanceof TlsFileError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return problems;
+}
+
+/** Puts DATABASE_PASSWORD into DATABASE_URL (in place); the problems found, if any. */
+function withPassword(settings: Settings): string[] {
+  const password = settings.DATABASE_PASSWORD;
+  if (password === undefined) return [];
+  let url: URL;
+  try {
+    url = new URL(settings.DATABASE_URL);
+  } catch {
+    return ['DATABASE_URL: not a URL the password could be added to'];
+  }
+  if (url.password !== '') return ['DATABASE_PASSWORD: DATABASE_URL already holds a password; give it once'];
+  if (url.username === '') return ['DATABASE_PASSWORD: DATABASE_URL names no user for the password'];
+  url.password = encodeURIComponent(password);
+  settings.DATABASE_URL = url.href;
+  return [];
 }
 
 function isNumericSetting(key: string): boolean {

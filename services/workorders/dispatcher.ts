@@ -197,17 +197,18 @@ export class WorkOrderDispatcher implements Component {
           return 'waiting' as const;
         }
         this.#gap = undefined;
-        const outcome = await this.#handle(tx, event);
+        const handled = await this.#handle(tx, event);
         await advanceCursor(tx.client, this.#consumer, event.eventId);
-        return { outcome, event };
+        return { ...handled, event };
       })
       .then((result) => {
         if (typeof result === 'string') return result;
-        const { outcome, event } = result;
+        const { outcome, orderId, event } = result;
         metrics?.dispatched.inc({ outcome });
         if (outcome !== 'ignored') {
-          logger.debug(
-            { eventId: event.eventId, incidentId: event.incidentId, kind: event.kind, outcome },
+          // Info, with both ids: the link operators follow from an incident to its work order.
+          logger.info(
+            { eventId: event.eventId, incidentId: event.incidentId, kind: event.kind, outcome, orderId },
             'incident event dispatched',
           );
         }
@@ -225,9 +226,12 @@ export class WorkOrderDispatcher implements Component {
     return performance.now() - this.#gap.sinceMs >= graceMs;
   }
 
-  async #handle(tx: WorkOrderTransaction, event: IncidentEventFact): Promise<DispatchOutcome> {
-    if (!(ACTIVATION_KINDS as readonly string[]).includes(event.kind)) return 'ignored';
-    if (await episodeLinked(tx.client, event.eventId)) return 'duplicate';
+  async #handle(
+    tx: WorkOrderTransaction,
+    event: IncidentEventFact,
+  ): Promise<{ outcome: DispatchOutcome; orderId?: string }> {
+    if (!(ACTIVATION_KINDS as readonly string[]).includes(event.kind)) return { outcome: 'ignored' };
+    if (await episodeLinked(tx.client, event.eventId)) return { outcome: 'duplicate' };
     const { model, calendarFor, clock } = this.#options;
     const nowMs = clock.nowMs();
     const category = event.category as ServiceCategory;
@@ -251,7 +255,7 @@ export class WorkOrderDispatcher implements Component {
     if (plan.kind === 'join') {
       await tx.lock(plan.orderId);
       await link(plan.orderId);
-      return 'joined';
+      return { outcome: 'joined', orderId: plan.orderId };
     }
     if (plan.kind === 'reopen') {
       const order = await tx.lock(plan.orderId);
@@ -260,7 +264,7 @@ export class WorkOrderDispatcher implements Component {
       const reason = `incident ${event.incidentId} fired again`;
       await tx.apply(plan.orderId, { type: 'reopen', reason }, SYSTEM, atMs);
       await link(plan.orderId);
-      return 'reopened';
+      return { outcome: 'reopened', orderId: plan.orderId };
     }
     const slaProfile = this.#profiles.get(event.ruleId) ?? null;
     const created = await tx.create(
@@ -287,6 +291,9 @@ export class WorkOrderDispatcher implements Component {
       );
     }
     await link(created.order.id);
-    return plan.route.kind === 'contract' ? 'created' : 'office_queue';
+    return {
+      outcome: plan.route.kind === 'contract' ? 'created' : 'office_queue',
+      orderId: created.order.id,
+    };
   }
 }

@@ -1,8 +1,10 @@
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../runtime/clock.ts';
 import type { Component } from '../runtime/component.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { reportQueueDepth } from '../runtime/metrics.ts';
 
 /** What the timers log of a breach the store newly recorded (a `sla_events` row). */
 export interface RecordedBreach {
@@ -43,6 +45,8 @@ export interface SlaTimersOptions {
   /** Channel whose messages (`{ orderId }` JSON) mean "look at this order's timers again". */
   readonly changesChannel?: string;
   readonly onBreach?: (breach: RecordedBreach) => void;
+  /** Where the pending checks are reported (`steward_queue_jobs{queue="sla-timers"}`). */
+  readonly metrics?: Registry;
 }
 
 interface CheckJob {
@@ -73,6 +77,7 @@ export class SlaTimers implements Component {
 
   constructor(options: SlaTimersOptions) {
     this.#options = options;
+    if (options.metrics) reportQueueDepth(options.metrics, () => (this.#queue ? [this.#queue] : []));
   }
 
   async start(): Promise<void> {

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_PORTS, ROLES } from '../../../services/runtime/roles.ts';
-import { Settings } from '../../../services/runtime/settings.ts';
+import { SECRET_SETTINGS, Settings } from '../../../services/runtime/settings.ts';
 
 /**
  * docker-compose.yml and the Dockerfile cannot be run on the development machine (no Docker
@@ -28,11 +30,15 @@ interface Service {
   healthcheck?: HealthCheck;
   depends_on?: string[] | Record<string, { condition?: string }>;
   ports?: (string | number | { target?: number; published?: string | number })[];
-  volumes?: (string | { type?: string; source?: string; target?: string })[];
+  volumes?: (string | { type?: string; source?: string; target?: string; read_only?: boolean })[];
+  secrets?: (string | { source: string; target?: string })[];
+  networks?: string[] | Record<string, unknown>;
 }
 interface Compose {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string; environment?: string }>;
+  networks?: Record<string, { internal?: boolean } | null>;
 }
 
 function parseEnvFile(text: string): Record<string, string> {
@@ -102,6 +108,37 @@ function environmentOf(svc: Service): Record<string, string> {
 
 const asList = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+interface Mount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** A service's mounts in one shape (short `source:target[:ro]` or long syntax). */
+function mountsOf(svc: Service): Mount[] {
+  return (svc.volumes ?? []).map((mount) => {
+    if (typeof mount !== 'string') {
+      return { source: mount.source ?? '', target: mount.target ?? '', readOnly: mount.read_only === true };
+    }
+    // The source may hold `${VAR:?message: with colons}`: split after the last interpolation.
+    const closing = mount.lastIndexOf('}');
+    const cut = mount.indexOf(':', closing + 1);
+    const source = mount.slice(0, cut);
+    const [target = '', mode] = mount.slice(cut + 1).split(':');
+    return { source, target, readOnly: mode === 'ro' };
+  });
+}
+
+const secretsOf = (svc: Service): string[] =>
+  (svc.secrets ?? []).map((secret) => (typeof secret === 'string' ? secret : secret.source));
+
+const networksOf = (svc: Service): string[] =>
+  Array.isArray(svc.networks) ? svc.networks : Object.keys(svc.networks ?? {});
+
+/** Whether a file path in a container lies in one of the service's mounts. */
+const isMounted = (svc: Service, file: string): boolean =>
+  mountsOf(svc).some((mount) => file.startsWith(`${mount.target}/`) || file === mount.target);
 
 /** The instruction's JSON-array argument, e.g. ENTRYPOINT ["node", "x"]. */
 function dockerfileExec(dockerfile: string, instruction: string): unknown {
@@ -206,14 +243,16 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('keeps data in named volumes', () => {
+  it('keeps data in named volumes; folders of the host are mounted read-only', () => {
     const declared = Object.keys(compose.volumes ?? {});
-    for (const name of ['redis', 'postgres', 'victoriametrics', 'gateway']) {
-      const mounts = service(name).volumes ?? [];
-      expect(mounts.length, `${name}: volumes`).toBeGreaterThan(0);
-      for (const mount of mounts) {
-        const source = typeof mount === 'string' ? mount.split(':')[0] : mount.source;
-        expect(declared, `${name}: ${source} is a named volume`).toContain(source);
+    for (const name of ['redis', 'postgres', 'victoriametrics', 'gateway', 'vmagent', 'grafana']) {
+      const named = mountsOf(service(name)).filter((mount) => declared.includes(mount.source));
+      expect(named.length, `${name}: a named volume for its data`).toBeGreaterThan(0);
+    }
+    for (const [name, svc] of services) {
+      for (const mount of mountsOf(svc)) {
+        if (declared.includes(mount.source)) continue;
+        expect(mount.readOnly, `${name}: ${mount.source} is not a named volume, so read-only`).toBe(true);
       }
     }
   });
@@ -286,6 +325,8 @@ describe('docker-compose.yml', () => {
     for (const [name, svc] of services) {
       for (const [key, value] of Object.entries(environmentOf(svc))) {
         if (!/PASSWORD|SECRET|TOKEN/i.test(key)) continue;
+        // A file holding the secret (checked below: a declared compose secret).
+        if (/_FILE$/.test(key) && value.startsWith('/run/secrets/')) continue;
         // A reference without a default: `${VAR}` or `${VAR:?message}`, never `${VAR:-literal}`.
         expect(value, `${name}: ${key}`).toMatch(/^\$\{[A-Z_][A-Z0-9_]*(:?\?[^}]*)?\}$/);
       }
@@ -296,6 +337,127 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(text).not.toContain(`:${version('STACK_PG_PASSWORD')}@`);
+  });
+
+  it('reads every secret from a file: declared, given to the services that name it, from STEWARD_SECRETS_DIR', () => {
+    const declared = compose.secrets ?? {};
+    expect(Object.keys(declared).sort()).toEqual(['grafana_admin_password', 'postgres_password']);
+    for (const [name, secret] of Object.entries(declared)) {
+      expect(secret.file, `secret ${name}`).toBe(`\${STEWARD_SECRETS_DIR:-./deploy/secrets}/${name}`);
+    }
+    for (const [name, svc] of services) {
+      for (const [key, value] of Object.entries(environmentOf(svc))) {
+        if (!value.startsWith('/run/secrets/')) continue;
+        const secret = value.slice('/run/secrets/'.length);
+        expect(Object.keys(declared), `${name}: ${key}`).toContain(secret);
+        expect(secretsOf(svc), `${name}: ${key} needs the secret ${secret}`).toContain(secret);
+      }
+    }
+    // The app and PostgreSQL read the one password file; the app's URL holds no password.
+    for (const role of APP_SERVICES) {
+      const env = environmentOf(service(role));
+      expect(env.DATABASE_PASSWORD_FILE, role).toBe('/run/secrets/postgres_password');
+      expect(SECRET_SETTINGS).toContain('DATABASE_PASSWORD');
+      expect(new URL(env.DATABASE_URL as string).password, role).toBe('');
+    }
+    expect(environmentOf(service('postgres')).POSTGRES_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
+    expect(environmentOf(service('postgres')).POSTGRES_PASSWORD).toBeUndefined();
+    // deploy/init-secrets.sh makes exactly the declared files.
+    const script = read('deploy/init-secrets.sh');
+    for (const name of Object.keys(declared)) expect(script).toContain(`make_secret ${name}\n`);
+  });
+
+  it('serves HTTPS on the API and MQTT over TLS on the gateway, from files of a mounted folder', () => {
+    const api = service('api');
+    const apiEnv = environmentOf(api);
+    const gateway = service('gateway');
+    const gatewayEnv = environmentOf(gateway);
+    const settingNames = Object.keys(Settings.properties);
+    const tlsFiles: [Service, string, string | undefined][] = [
+      [api, 'STEWARD_TLS_CERT_FILE', apiEnv.STEWARD_TLS_CERT_FILE],
+      [api, 'STEWARD_TLS_KEY_FILE', apiEnv.STEWARD_TLS_KEY_FILE],
+      [gateway, 'STEWARD_MQTT_TLS_CERT_FILE', gatewayEnv.STEWARD_MQTT_TLS_CERT_FILE],
+      [gateway, 'STEWARD_MQTT_TLS_KEY_FILE', gatewayEnv.STEWARD_MQTT_TLS_KEY_FILE],
+    ];
+    for (const [svc, key, file] of tlsFiles) {
+      expect(settingNames, key).toContain(key);
+      expect(file, key).toMatch(/^\/etc\/steward\/tls\/[a-z-]+\.(pem|key)$/);
+      expect(isMounted(svc, file as string), `${key}=${file} is in a mounted folder`).toBe(true);
+    }
+    expect(mountsOf(api).find((m) => m.target === '/etc/steward/tls')?.source).toBe(
+      `\${STEWARD_TLS_DIR:-./deploy/tls}`,
+    );
+    // The optional device CA is empty (unset) unless the operator names it.
+    expect(gatewayEnv.STEWARD_MQTT_TLS_CA_FILE).toBe(`\${STEWARD_MQTT_DEVICE_CA_FILE:-}`);
+    expect(gatewayEnv.STEWARD_MQTT_TLS_PORT).toBe('8883');
+    expect((gateway.ports ?? []).map(String)).toContain('8883:8883');
+    for (const file of ['api.pem', 'api.key', 'mqtt.pem', 'mqtt.key', 'ca.pem']) {
+      expect(read('deploy/tls/README.md'), file).toContain(`\`${file}\``);
+    }
+    // Nothing but the README and .gitignore of deploy/tls and deploy/secrets is ever committed.
+    for (const folder of ['deploy/tls', 'deploy/secrets']) {
+      expect(read(`${folder}/.gitignore`).split('\n')).toEqual(['*', '!.gitignore', '!README.md', '']);
+    }
+  });
+
+  it('runs no demo: no --demo, no simulator, and the site configuration mounted from the operator', () => {
+    for (const [name, svc] of services) {
+      const command = asList(svc.command);
+      expect(command, name).not.toContain('--demo');
+      expect(command, name).not.toContain('all');
+      expect(command, name).not.toContain('simulate');
+      for (const key of Object.keys(environmentOf(svc))) expect(key, name).not.toMatch(/^STEWARD_SIM_/);
+    }
+    for (const role of APP_SERVICES) {
+      const svc = service(role);
+      const configDir = environmentOf(svc).STEWARD_CONFIG_DIR as string;
+      const mount = mountsOf(svc).find((m) => m.target === configDir);
+      expect(mount?.source, `${role}: configuration mounted from STEWARD_SITE_CONFIG`).toMatch(
+        /^\$\{STEWARD_SITE_CONFIG:\?[^}]+\}$/,
+      );
+      expect(mount?.readOnly).toBe(true);
+    }
+  });
+
+  it('keeps the servers on an internal network, unpublished', () => {
+    expect(compose.networks?.backend?.internal).toBe(true);
+    for (const name of ['redis', 'postgres', 'victoriametrics', 'vmagent']) {
+      expect(networksOf(service(name)), name).toEqual(['backend']);
+      expect(service(name).ports ?? [], name).toEqual([]);
+    }
+    for (const role of APP_SERVICES) expect(networksOf(service(role)), role).toContain('backend');
+    // Grafana: the operators' loopback only.
+    expect((service('grafana').ports ?? []).map(String)).toEqual(['127.0.0.1:3000:3000']);
+  });
+
+  it('scrapes every role with vmagent of the VictoriaMetrics version into VictoriaMetrics, and provisions Grafana', () => {
+    const vmagent = service('vmagent');
+    const { name, tag } = imageRef(vmagent.image ?? '');
+    expect(name).toBe('victoriametrics/vmagent');
+    expect(tag).toBe(`v${version('VICTORIAMETRICS_VERSION')}`);
+    const flags = asList(vmagent.command);
+    expect(flags).toContain('-remoteWrite.url=http://victoriametrics:8428/api/v1/write');
+    const config = flags.find((flag) => flag.startsWith('-promscrape.config='))?.split('=')[1];
+    const configMount = mountsOf(vmagent).find((mount) => mount.target === config);
+    expect(configMount?.source).toBe('./deploy/monitoring/scrape.yml');
+    expect(existsSync(new URL('deploy/monitoring/scrape.yml', root))).toBe(true);
+    expect(environmentOf(vmagent).STEWARD_PUBLIC_HOST).toMatch(/^\$\{STEWARD_PUBLIC_HOST:\?[^}]+\}$/);
+
+    const grafana = service('grafana');
+    expect(imageRef(grafana.image ?? '').name).toBe('grafana/grafana-oss');
+    for (const folder of [
+      './deploy/grafana/provisioning/datasources',
+      './deploy/grafana/provisioning/dashboards',
+      './deploy/grafana/dashboards',
+    ]) {
+      const mount = mountsOf(grafana).find((m) => m.source === folder);
+      expect(mount, folder).toBeDefined();
+      expect(existsSync(new URL(folder, root)), folder).toBe(true);
+    }
+    expect(environmentOf(grafana).GF_SECURITY_ADMIN_PASSWORD__FILE).toBe(
+      '/run/secrets/grafana_admin_password',
+    );
+    expect(environmentOf(grafana).GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
   });
 });
 
@@ -347,12 +509,24 @@ const composeAvailable = spawnSync('docker', ['compose', 'version'], { encoding:
 
 describe('docker compose config', () => {
   it.skipIf(!composeAvailable)('accepts the file', () => {
-    const result = spawnSync('docker', ['compose', '-f', 'docker-compose.yml', 'config', '-q'], {
-      cwd: fileURLToPath(root),
-      encoding: 'utf8',
-      env: { ...process.env, POSTGRES_PASSWORD: 'dummy-for-config-check' },
-    });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    const secrets = mkdtempSync(path.join(tmpdir(), 'steward-compose-'));
+    mkdirSync(path.join(secrets, 'site'));
+    for (const name of Object.keys(compose.secrets ?? {})) writeFileSync(path.join(secrets, name), 'dummy');
+    try {
+      const result = spawnSync('docker', ['compose', '-f', 'docker-compose.yml', 'config', '-q'], {
+        cwd: fileURLToPath(root),
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          STEWARD_SECRETS_DIR: secrets,
+          STEWARD_SITE_CONFIG: fileURLToPath(new URL('config/sample', root)),
+          STEWARD_PUBLIC_HOST: 'steward.example.test',
+        },
+      });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(secrets, { recursive: true, force: true });
+    }
   });
 });
