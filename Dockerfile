@@ -17,6 +17,10 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
+# The CJK font the report PDFs embed (STEWARD_REPORT_FONT).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so code changes do not invalidate the npm layer.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -31,6 +35,6 @@ COPY --from=dashboards /build/dashboards/dist dashboards/dist
 RUN mkdir -p /var/lib/steward/spool && chown -R node:node /var/lib/steward
 USER node
 
-EXPOSE 8080 1883 9001
+EXPOSE 8080 1883 8883 9001
 ENTRYPOINT ["node", "services/runtime/bin/steward.mjs"]
 CMD ["all"]
