@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { ReportRenderer } from '../reports/index.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { WorkOrderService } from '../workorders/index.ts';
 import { accessHook, SESSION_COOKIE } from './access.ts';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   readonly site: SiteRouteDeps;
   /** Consumption, baselines and contract savings (services/energy). */
   readonly energy: ApiEnergy;
+  /** Renders report documents to PDF (the CJK font is read on first use). */
+  readonly reports: ReportRenderer;
   /** Rate-limit counters shared by all API processes; per process in memory without it. */
   readonly redis?: Redis;
   /** Prefix of the rate-limit keys in Redis (the process's STEWARD_REDIS_PREFIX). */
@@ -119,7 +122,12 @@ function routesScope(deps: ApiDeps, context: ApiContext): FastifyPluginAsync {
     workOrderRoutes(api, context);
     incidentRoutes(api, context);
     siteRoutes(api, deps.site, () => deps.clock.nowMs());
-    energyRoutes(api, { model: deps.site.model, energy: deps.energy });
+    energyRoutes(api, {
+      model: deps.site.model,
+      energy: deps.energy,
+      reports: deps.reports,
+      clock: deps.clock,
+    });
   };
 }
 

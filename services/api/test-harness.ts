@@ -10,6 +10,7 @@ import { stackSettings } from '../../test/helpers/stack.ts';
 import { AccountStore } from '../accounts/index.ts';
 import type { AccountRole } from '../accounts/principal.ts';
 import { EnergyRecordsStore, EnergyService, VictoriaReadingSource } from '../energy/index.ts';
+import { ReportRenderer, readReportSettings } from '../reports/index.ts';
 import { assignmentFor, type Route } from '../workorders/domain/index.ts';
 import { actors, WorkOrderHarness } from '../workorders/test-harness.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -98,6 +99,7 @@ export class ApiHarness {
         clock: this.wo.clock,
         records: new EnergyRecordsStore({ pool: this.wo.db.pool }),
       }),
+      reports: ReportRenderer.fromSettings(readReportSettings(), this.wo.clock),
       site: {
         model: this.wo.model,
         telemetry: new VictoriaTelemetry(stackSettings.TSDB_URL, {

@@ -46,6 +46,7 @@ export {
   type RecordedAdjustment,
 } from './records/contract-records.ts';
 export { ENERGY_LABELS, ITEM_LABELS } from './reports/labels.ts';
+export { monthlyReportDocument } from './reports/monthly-document.ts';
 export { type MonthlyReport, monthlyReport, monthlyReportCsv } from './reports/monthly-report.ts';
 export { checkAdjustment, NonRoutineAdjustment } from './savings/adjustments.ts';
 export { type AvoidedEnergy, avoidedEnergy } from './savings/avoided-energy.ts';

@@ -20,6 +20,7 @@ import { ChangePublisher, IncidentStore } from '../incidents/index.ts';
 import { LiveServer, liveSitesOf } from '../live/index.ts';
 import { DeliveryLog, isWorkOrderEvent, recipientsOf, WebhookNotifier } from '../notifications/index.ts';
 import { RegistrySync } from '../registry/registry-sync.ts';
+import { ReportRenderer, readReportSettings } from '../reports/index.ts';
 import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
 import { composeWorkOrders, type WorkOrderParts, workOrdersChannel } from '../workorders/index.ts';
@@ -234,6 +235,7 @@ function composeApi(
       clock,
       records: new EnergyRecordsStore({ pool: postgres.pool }),
     }),
+    reports: ReportRenderer.fromSettings(readReportSettings(), clock),
     site: {
       model,
       telemetry: new VictoriaTelemetry(settings.TSDB_URL),

@@ -268,6 +268,12 @@ const ROWS: readonly Row[] = [
     refused: async () => ({ url: '/api/energy/reports/monthly.csv?month=2026-10' }),
   },
   {
+    route: 'GET /api/energy/reports/monthly.pdf',
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: '/api/energy/reports/monthly.pdf?month=2026-10' }),
+    refused: async () => ({ url: '/api/energy/reports/monthly.pdf?month=2026-10' }),
+  },
+  {
     route: 'GET /api/ingest/health',
     expect: only(200, CONTROL_ROOM_READERS),
     allowed: async () => ({ url: '/api/ingest/health' }),

@@ -7,7 +7,10 @@ import {
   type EnergyService,
   monthlyReport,
   monthlyReportCsv,
+  monthlyReportDocument,
 } from '../../energy/index.ts';
+import { ReportError, type ReportRenderer } from '../../reports/index.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import { principalOf, roles } from '../access.ts';
 import {
   ContractParams,
@@ -36,6 +39,8 @@ export type ApiEnergy = EnergyService;
 export interface EnergyRouteDeps {
   readonly model: SiteModel;
   readonly energy: ApiEnergy;
+  readonly reports: ReportRenderer;
+  readonly clock: Clock;
 }
 
 const ENERGY_STATUS: Readonly<Record<EnergyErrorCode, number>> = {
@@ -202,6 +207,43 @@ export function energyRoutes(api: ApiScope, deps: EnergyRouteDeps): void {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="energy-${site}-${request.query.month}.csv"`)
         .send(monthlyReportCsv(report, locale, name));
+    },
+  );
+
+  api.get(
+    '/energy/reports/monthly.pdf',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['energy'],
+        summary:
+          "The monthly energy report as an A4 PDF: a chart of each building by sub-item, the consumption table with completeness and 同比, and each energy contract's savings and settlement",
+        querystring: MonthQuery,
+        produces: ['application/pdf'],
+      },
+    },
+    async (request, reply) => {
+      const site = siteId(request.query.site);
+      const locale = request.query.lang ?? 'zh-CN';
+      const report = await answering(() => monthlyReport(energy, site, request.query.month));
+      const document = monthlyReportDocument(report, {
+        locale,
+        siteName: model.sites.find((candidate) => candidate.id === site)?.name[locale] ?? site,
+        buildingName: (code) => model.buildings.get(code)?.name[locale] ?? code,
+        generatedAt: deps.clock.now(),
+      });
+      let pdf: Buffer;
+      try {
+        pdf = await deps.reports.pdf(document);
+      } catch (error) {
+        if (error instanceof ReportError && (error.code === 'font_missing' || error.code === 'font_invalid'))
+          throw new ApiError(503, 'report_font_unavailable', error.message);
+        throw error;
+      }
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="energy-${site}-${request.query.month}.pdf"`)
+        .send(pdf);
     },
   );
 }

@@ -51,5 +51,17 @@ export const ENERGY_LABELS = {
   'energy.contract.shortfallCny': label('未达标扣款（元）', 'Shortfall penalty (CNY)'),
   'energy.contract.vendorShareCny': label('服务商分享（元）', 'Vendor share (CNY)'),
   'energy.contract.noBaseline': label('基线数据不足', 'Baseline data insufficient'),
+  'energy.report.sectionConsumption': label('一、分项能耗', '1. Consumption by sub-item'),
+  'energy.report.sectionContracts': label('二、合同能源管理', '2. Energy performance contracts'),
+  'energy.report.chart': label('各建筑本月分项用电', "This month's electricity by building and sub-item"),
+  'energy.report.figure': label('指标', 'Figure'),
+  'energy.report.noContracts': label(
+    '本月无在执行的合同能源管理项目。',
+    'No energy contract in force this month.',
+  ),
+  'energy.report.partialNote': label(
+    '“不完整”表示该期间有数据缺口或表计更换，数值为已计量部分（下限）；“缺失”不计为零。',
+    '“partial” means gaps or a meter change in the period: the value is what was measured (a lower bound); “missing” never counts as zero.',
+  ),
 } as const;
 export type EnergyLabelKey = keyof typeof ENERGY_LABELS;
