@@ -2,6 +2,7 @@ import type { Contract, ContractsFile } from '../schema/contracts.ts';
 import { creditCodeProblem, isRealDate } from '../schema/identifiers.ts';
 import type { ScoringFile, ScoringScheme } from '../schema/scoring.ts';
 import type { Vendor, VendorsFile } from '../schema/vendors.ts';
+import { checkScoringScheme } from './check-scoring.ts';
 import type { IssueCollector } from './issues.ts';
 import type { Parsed } from './read-files.ts';
 
@@ -39,6 +40,7 @@ export function checkScoring(
     if (scheme.floorPoints >= scheme.basePoints) {
       issues.at(parsed.file, ['schemes', s, 'floorPoints'], 'floor must be below the base points');
     }
+    checkScoringScheme(scheme, parsed.file, ['schemes', s], issues);
     schemes.set(scheme.id, scheme);
   });
   return schemes;

@@ -467,3 +467,69 @@ describe('rules', () => {
     );
   });
 });
+
+describe('scoring schemes', () => {
+  let fixture: ConfigFixture;
+  beforeEach(() => {
+    fixture = new ConfigFixture();
+  });
+  afterEach(() => fixture.dispose());
+
+  it('loads the sample schemes with their items, grades, weights and consequence rules', () => {
+    const scheme = loadConfig(sampleConfigDir).scoringSchemes.get('lift-standard');
+    expect(scheme?.deductions.slaArrive.points.critical).toBe(5);
+    expect(scheme?.deductions.availability?.target).toBe(0.995);
+    expect(scheme?.grades).toEqual({ excellent: 90, good: 80, pass: 70 });
+    expect(scheme?.appealWindowDays).toBe(7);
+  });
+
+  it('refuses weights that do not add up to 1, grades out of order, a cap below one occurrence and thousandths', () => {
+    fixture.edit('scoring.yaml', (d) => {
+      d.setIn(['schemes', 0, 'annualWeights', 'satisfaction'], 0.3);
+      d.setIn(['schemes', 0, 'grades', 'good'], 95);
+      d.setIn(['schemes', 0, 'deductions', 'slaArrive', 'cap'], 2);
+      d.setIn(['schemes', 1, 'deductions', 'inspectionGeneral', 'points'], 0.125);
+    });
+    const issues = issuesOf(fixture.dir);
+    const file = expect.stringMatching(/scoring\.yaml$/);
+    expect(issues).toContainEqual({
+      file,
+      path: 'schemes[0].annualWeights',
+      message: 'weights add up to 1.1, not 1',
+    });
+    expect(issues).toContainEqual({
+      file,
+      path: 'schemes[0].grades',
+      message: 'grades must satisfy floor < pass < good < excellent ≤ base',
+    });
+    expect(issues).toContainEqual({
+      file,
+      path: 'schemes[0].deductions.slaArrive.cap',
+      message: "cap is below one occurrence's points",
+    });
+    expect(issues).toContainEqual({
+      file,
+      path: 'schemes[1].deductions.inspectionGeneral.points',
+      message: 'points are given to the hundredth (0.01) at most',
+    });
+  });
+
+  it('refuses deposit bands that leave the lowest scores uncovered, and a grade on both lists', () => {
+    fixture.edit('scoring.yaml', (d) => {
+      d.setIn(['schemes', 2, 'depositBands', 3, 'minScore'], 50);
+      d.setIn(['schemes', 2, 'lists', 'riskGrades'], ['fail', 'excellent']);
+    });
+    const issues = issuesOf(fixture.dir);
+    const file = expect.stringMatching(/scoring\.yaml$/);
+    expect(issues).toContainEqual({
+      file,
+      path: 'schemes[2].depositBands',
+      message: 'no band covers the lowest scores (one must start at or below the floor)',
+    });
+    expect(issues).toContainEqual({
+      file,
+      path: 'schemes[2].lists',
+      message: 'grade excellent is on both the incentive and the risk list',
+    });
+  });
+});

@@ -47,6 +47,7 @@ export const MIGRATION_SOURCES: readonly MigrationSource[] = [
   { owner: 'notifications', dir: path.join(servicesDir, 'notifications', 'migrations') },
   { owner: 'accounts', dir: path.join(servicesDir, 'accounts', 'migrations') },
   { owner: 'energy', dir: path.join(servicesDir, 'energy', 'migrations') },
+  { owner: 'scoring', dir: path.join(servicesDir, 'scoring', 'migrations') },
 ];
 
 /** Any number to serialise concurrent migrators (several processes starting at once). */

@@ -17,6 +17,10 @@
  *   energy [--json] [--quick]
  *                             CalTRACK daily baselines for 1,000 meters × 365 days (fit_1000_meters_s),
  *                             against an exhaustive regression per candidate as the peer
+ *   scoring [--json] [--quick]
+ *                             a month of 50 contracts and 20,000 work orders closed into scorecards
+ *                             (month_scoring_s), recomputed byte for byte; a naive SQL aggregation
+ *                             of the same items as the peer
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -50,11 +54,22 @@ import {
 } from './energy/report.ts';
 import { FULL_SIZES, PHASES, type PhaseName, QUICK_SIZES, runIngestBench } from './ingest/ingest-bench.ts';
 import { render, summary } from './ingest/report.ts';
+import {
+  render as renderScoring,
+  problems as scoringProblems,
+  summary as summariseScoring,
+} from './scoring/report.ts';
+import {
+  runScoringBench,
+  FULL_SIZES as SCORING_FULL,
+  QUICK_SIZES as SCORING_QUICK,
+} from './scoring/scoring-bench.ts';
 
 const USAGE = [
   `usage: npm run bench -- ingest [--json] [--quick] [--phases ${PHASES.join(',')}] [--window N] [--cpu-prof DIR]`,
   '       npm run bench -- alarm-latency [--json] [--quick]',
   '       npm run bench -- dashboard [--json] [--quick]',
+  '       npm run bench -- scoring [--json] [--quick]',
   '       npm run bench -- energy [--json] [--quick]',
 ].join('\n');
 
@@ -184,8 +199,23 @@ async function energy(): Promise<number> {
   return Object.keys(report.errors).length > 0 || energyProblems(report).length > 0 ? 1 : 0;
 }
 
+async function scoring(): Promise<number> {
+  noIngestOptions('scoring');
+  const teardown = interruptibleTeardown('scoring');
+  const report = await runScoringBench({
+    sizes: values.quick ? SCORING_QUICK : SCORING_FULL,
+    quick: values.quick,
+    log,
+    teardown,
+  });
+  process.stdout.write(`${renderScoring(report)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(summariseScoring(report))}\n`);
+  return Object.keys(report.errors).length > 0 || scoringProblems(report).length > 0 ? 1 : 0;
+}
+
 if (name === 'ingest') process.exit(await ingest());
 else if (name === 'alarm-latency') process.exit(await alarmLatency());
 else if (name === 'dashboard') process.exit(await dashboard());
+else if (name === 'scoring') process.exit(await scoring());
 else if (name === 'energy') process.exit(await energy());
 else fail(name ? `unknown benchmark ${name}` : 'which benchmark?');

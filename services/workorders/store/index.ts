@@ -5,6 +5,7 @@ export {
   WorkOrderStoreError,
   type WorkOrderStoreErrorCode,
 } from './errors.ts';
+export { type OrderHistory, selectHistoriesAsOf } from './histories.ts';
 export {
   anyIncidentActive,
   selectLatestOrderOfFault,

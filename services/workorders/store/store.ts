@@ -17,6 +17,7 @@ import {
 import type { WorkOrderMetrics } from '../metrics.ts';
 import { type PerformanceQuery, type VendorCategoryPerformance, vendorPerformance } from '../performance.ts';
 import { asStoreError, orderNotFound, WorkOrderStoreError } from './errors.ts';
+import { type OrderHistory, selectHistoriesAsOf } from './histories.ts';
 import {
   anyIncidentActive,
   selectBreaches,
@@ -286,6 +287,11 @@ export class WorkOrderStore {
   /** Mean times to accept, arrive and resolve and the repeat-failure rate per vendor and category. */
   performance(query: PerformanceQuery): Promise<VendorCategoryPerformance[]> {
     return vendorPerformance(this.#pool, this.#calendarFor, query, this.#clock.nowMs());
+  }
+
+  /** For vendor scoring: the histories, as of `toMs`, of every order that may concern [fromMs, toMs). */
+  historiesAsOf(fromMs: number, toMs: number): Promise<OrderHistory[]> {
+    return selectHistoriesAsOf(this.#pool, fromMs, toMs);
   }
 
   #statusNow(order: WorkOrderView, records: readonly TransitionRecord[]): SlaReport {
