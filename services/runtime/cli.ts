@@ -12,6 +12,7 @@ import { formatDemoUsers } from '../accounts/index.ts';
 import { checkCoverage } from '../calendar/coverage-check.ts';
 import { ChineseWorkingCalendar } from '../calendar/working-calendar.ts';
 import { syncRegistry } from '../registry/sync.ts';
+import { verifyAuditCommand } from '../scoring/cli/verify-audit.ts';
 import { systemClock } from './clock.ts';
 import { PostgresConnection } from './connections/postgres.ts';
 import { exitOnSignals, Lifecycle } from './lifecycle.ts';
@@ -37,6 +38,7 @@ usage:
   steward config check [--config DIR]  validate the configuration and print a summary
   steward device-secret <device>...    make a random password per device and its hash line
   steward dead-letters [--limit N]     the newest refused messages and why (from Redis)
+  steward scoring verify-audit         check the scoring audit's hash chain and scorecard anchors
   steward --version | --help
 
 environment: STEWARD_CONFIG_DIR, DATABASE_URL, REDIS_URL, TSDB_URL, STEWARD_HTTP_HOST,
@@ -75,6 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'migrate') return migrateCommand(settings);
   if (command === 'device-secret') return deviceSecretCommand(positionals.slice(1));
   if (command === 'dead-letters') return deadLettersCommand(settings, Number(values.limit ?? 50));
+  if (command === 'scoring' && subcommand === 'verify-audit') return scoringVerifyCommand(settings);
   if (command && (ROLES as readonly string[]).includes(command)) {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
@@ -107,6 +110,21 @@ function configCheck(settings: Settings): number {
     ...[...byClass.entries()].sort().map(([name, count]) => `  ${name.padEnd(18)} ${count}`),
   ];
   return print(lines.join('\n'));
+}
+
+/** Exit 0 when the scoring audit chain and its scorecard anchors hold, 1 at the first broken row. */
+async function scoringVerifyCommand(settings: Settings): Promise<number> {
+  const postgres = new PostgresConnection(settings.DATABASE_URL, {
+    logger: createLogger(settings, 'scoring'),
+    startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
+    clock: systemClock,
+  });
+  try {
+    await postgres.start();
+    return await verifyAuditCommand(postgres.pool, print);
+  } finally {
+    await postgres.stop();
+  }
 }
 
 async function migrateCommand(settings: Settings): Promise<number> {

@@ -23,6 +23,7 @@ import { RegistrySync } from '../registry/registry-sync.ts';
 import { ReportRenderer, readReportSettings } from '../reports/index.ts';
 import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
+import { composeScoring } from '../scoring/compose.ts';
 import { composeWorkOrders, type WorkOrderParts, workOrdersChannel } from '../workorders/index.ts';
 import { SlaTimers } from '../workorders/timers.ts';
 import { TransitionFeed } from '../workorders/transition-feed.ts';
@@ -168,6 +169,12 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
           metrics,
         })
       : undefined;
+  // Vendor scoring reads the work-order histories of the same process; at start it audits scheme changes.
+  const scoring =
+    workOrders && postgres
+      ? composeScoring({ model, pool: postgres.pool, clock, logger, workOrders: workOrders.store })
+      : undefined;
+  if (scoring) components.push(scoring.schemes);
   if (role === 'workers' || role === 'all') {
     if (!postgres || !redis || !workOrders) throw new Error('the rule workers need PostgreSQL and Redis');
     components.push(...composeRuleWorkers(context, postgres, redis, metrics));

@@ -144,6 +144,10 @@ describe('steward processes on the real stack', () => {
     const migrated = await runSteward(['migrate'], env);
     expect(migrated.code).toBe(0);
     expect(migrated.stdout).toMatch(/registry synced: \d+ equipment, \d+ points, 5 contracts/);
+    // A fresh scoring audit (nothing recorded yet) verifies.
+    const verified = await runSteward(['scoring', 'verify-audit'], env);
+    expect(verified.stdout + verified.stderr).toMatch(/audit/i);
+    expect(verified.code).toBe(0);
   });
 
   it('runs `all --demo`: the simulated building reaches the store, and an injected fault becomes an incident and a work order', async () => {
