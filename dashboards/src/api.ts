@@ -3,6 +3,7 @@ import type {
   ContractSavingsReply,
   EnergyContracts,
   EnergyToday,
+  RollupWithYoy,
 } from '../../services/api/energy-schemas.ts';
 import type {
   BreachList,
@@ -13,6 +14,10 @@ import type {
   WorkOrderList,
 } from '../../services/api/schemas.ts';
 import type { EquipmentList, IngestHealth, Series, SiteList } from '../../services/api/site-schemas.ts';
+import type {
+  ContractSavings as EnergyContractSavings,
+  RollupChange,
+} from '../../services/energy/service.ts';
 
 /**
  * The dashboards' only way to the platform besides the live socket: same-origin fetches under
@@ -32,7 +37,22 @@ export type SeriesReply = Static<typeof Series>;
 export type EnergyTodayReply = Static<typeof EnergyToday>;
 export type RollupCell = EnergyTodayReply['rollup']['items'][number];
 export type EnergyContractsReply = Static<typeof EnergyContracts>;
-export type ContractSavings = Static<typeof ContractSavingsReply>;
+/**
+ * The savings reply: the API passes the energy service's structures through as it made them
+ * (documented in services/energy/README.md), so their types come from there.
+ */
+export type ContractSavings = Omit<
+  Static<typeof ContractSavingsReply>,
+  'baseline' | 'savings' | 'settlement' | 'cumulative'
+> & {
+  readonly baseline: EnergyContractSavings['baseline'];
+  readonly savings: EnergyContractSavings['savings'];
+  readonly settlement: EnergyContractSavings['settlement'];
+  readonly cumulative: EnergyContractSavings['cumulative'];
+};
+export type RollupReply = Omit<Static<typeof RollupWithYoy>, 'changes'> & {
+  readonly changes: readonly RollupChange[];
+};
 export type IngestHealthReply = Static<typeof IngestHealth>;
 
 /** A refusal or failure, with the API's stable code (translated by `errorText`). */
@@ -123,6 +143,8 @@ export const api = {
       'GET',
       `/api/energy/contracts/${encodeURIComponent(contractId)}/savings${query({ fromDate, toDate })}`,
     ),
+  energyRollup: (fromDate: string, toDate: string) =>
+    request<RollupReply>('GET', `/api/energy/rollup${query({ fromDate, toDate })}`),
   ingestHealth: (site: string) => request<IngestHealthReply>('GET', `/api/ingest/health${query({ site })}`),
 
   incidents: () =>

@@ -7,6 +7,7 @@ import { LiveConnection } from './live.ts';
 import { homeOf, type Session, SessionContext } from './session.ts';
 import './styles.css';
 import { ControlRoom } from './views/control/ControlRoom.tsx';
+import { EnergyPage } from './views/energy/EnergyPage.tsx';
 import { Login } from './views/Login.tsx';
 import { ManagerView } from './views/manager/ManagerView.tsx';
 import { OrderPage } from './views/OrderPage.tsx';
@@ -109,6 +110,7 @@ function pageFor(path: string, session: Session) {
   if (home === '/control' && role !== 'vendor_user') return <ControlRoom />;
   if (home === '/vendor' && role === 'vendor_user') return <VendorPortal />;
   if (home === '/manager' && role !== 'vendor_user') return <ManagerView />;
+  if (home === '/energy' && role !== 'vendor_user') return <EnergyPage />;
   return <p class="notice">{t('app.notFound')}</p>;
 }
 

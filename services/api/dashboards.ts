@@ -21,6 +21,7 @@ export const DASHBOARD_PAGES = [
   '/control',
   '/vendor',
   '/manager',
+  '/energy',
   '/orders/:orderId',
 ] as const;
 

@@ -78,3 +78,9 @@ export const MonthQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const RollupWithYoy = Type.Object({
+  current: Rollup,
+  previous: Rollup,
+  changes: List(Opaque('{ buildingCode | "site", item, change }')),
+});

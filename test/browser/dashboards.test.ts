@@ -212,6 +212,22 @@ describe('dashboards in a real browser', () => {
     expect(manager.problems).toEqual([]);
   }, 60_000);
 
+  it('shows the manager the energy page: the contract, this month by sub-item and the monthly report', async () => {
+    const manager = await open('manager', WALL);
+    await manager.page.goto('/energy');
+    await manager.page.waitForSelector('[data-testid="consumption"] tbody tr');
+    // The demo's store holds no baseline year: the page says so rather than showing a made-up saving.
+    await manager.page.waitForSelector('[data-testid="savings"], .energy .error', { timeout: 30_000 });
+    const text = await manager.page.textContent('.energy');
+    expect(text).toMatch(/基线期数据不足|节能率/);
+    const href = await manager.page.getAttribute('[data-testid="report-pdf"]', 'href');
+    const pdf = await manager.page.request.get(href ?? '');
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await screenshot(manager.page, 'energy');
+    expect(manager.problems.filter((problem) => !problem.includes('422'))).toEqual([]);
+  }, 60_000);
+
   it('refuses another vendor who opens that order by URL, and shows nothing of it', async () => {
     const other = await open(OTHER_VENDOR, PHONE);
     await other.page.goto(`/orders/${orderId}`);

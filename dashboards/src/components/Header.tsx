@@ -14,6 +14,11 @@ const LINKS = [
     label: 'nav.manager',
     roles: ['facilities_manager', 'administrator', 'auditor', 'operator'],
   },
+  {
+    path: '/energy',
+    label: 'nav.energy',
+    roles: ['facilities_manager', 'administrator', 'auditor', 'operator'],
+  },
   { path: '/vendor', label: 'nav.vendor', roles: ['vendor_user'] },
 ] as const;
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_CATEGORIES, SEVERITIES } from '../../../config/schema/common.ts';
 import { ACCOUNT_ROLES } from '../../../services/accounts/principal.ts';
+import { MODEL_TYPES } from '../../../services/energy/baseline/model.ts';
 import { INCIDENT_STATES } from '../../../services/incidents/types.ts';
 import {
   ACTION_RULES,
@@ -62,6 +63,7 @@ describe('the i18n catalogue', () => {
       ...Object.keys(TONE).map((status) => `status.${status}`),
       ...BOARDS.map((board) => `board.${board}`),
       ...WORK_ORDER_ERROR_CODES.map((code) => `error.${code}`),
+      ...MODEL_TYPES.map((type) => `energy.modelType.${type}`),
     ];
     expect(expected.filter((key) => !(key in zhCN))).toEqual([]);
   });

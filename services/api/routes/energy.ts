@@ -17,11 +17,9 @@ import {
   ContractSavingsReply,
   EnergyContracts,
   EnergyToday,
-  List,
   MonthQuery,
-  Opaque,
   RangeQuery,
-  Rollup,
+  RollupWithYoy,
   SiteQuery,
 } from '../energy-schemas.ts';
 import { ApiError, ErrorBody } from '../errors.ts';
@@ -109,14 +107,7 @@ export function energyRoutes(api: ApiScope, deps: EnergyRouteDeps): void {
         summary:
           'Consumption over site dates [fromDate, toDate] per building and sub-item, with the same dates a year earlier and the change (同比)',
         querystring: RangeQuery,
-        response: {
-          200: Type.Object({
-            current: Rollup,
-            previous: Rollup,
-            changes: List(Opaque('{ buildingCode | "site", item, change }')),
-          }),
-          ...errors,
-        },
+        response: { 200: RollupWithYoy, ...errors },
       },
     },
     async (request) =>
