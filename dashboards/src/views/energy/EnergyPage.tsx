@@ -28,7 +28,7 @@ export function EnergyPage() {
   const [days, setDays] = useState(90);
   const fromDate = contract ? maxDate(contract.start, isoDate(live.now() - days * DAY_MS)) : yesterday;
   const savings = useLoad(
-    async () => (contract ? api.contractSavings(contract.id, fromDate, yesterday) : undefined),
+    async () => (contract ? await api.contractSavings(contract.id, fromDate, yesterday) : undefined),
     [contract?.id, fromDate, yesterday],
   );
   const monthStart = `${yesterday.slice(0, 7)}-01`;
