@@ -38,7 +38,6 @@ export { sameDateLastYear, type YearOnYear, yearOnYear } from './consumption/yea
 export { type EnergyContract, energyContract } from './contracts/contract-terms.ts';
 export { DailyHistory, type HistoryDay } from './daily-history.ts';
 export { ENERGY_ERROR_CODES, EnergyError, type EnergyErrorCode } from './errors.ts';
-export { ENERGY_MIGRATIONS } from './migration-source.ts';
 export { type BaselinePeriod, EnergyBaselineProvider } from './provider/baseline-provider.ts';
 export {
   EnergyRecordsStore,

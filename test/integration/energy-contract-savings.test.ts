@@ -5,7 +5,6 @@ import type { Reading } from '../../gateway/ingest/reading.ts';
 import { ChineseWorkingCalendar } from '../../services/calendar/working-calendar.ts';
 import { type SyntheticDay, syntheticDays } from '../../services/energy/baseline/synthetic.ts';
 import { SiteGrid } from '../../services/energy/consumption/grid.ts';
-import { ENERGY_MIGRATIONS } from '../../services/energy/migration-source.ts';
 import { EnergyRecordsStore } from '../../services/energy/records/contract-records.ts';
 import { monthlyReport, monthlyReportCsv } from '../../services/energy/reports/monthly-report.ts';
 import { EnergyService } from '../../services/energy/service.ts';
@@ -49,7 +48,7 @@ describe('energy contract savings on the real store and PostgreSQL', () => {
     model = loadConfig(sampleConfigDir);
     store = new EnergyStoreFixture(model);
     db = await createTestDatabase();
-    await migrate(db.pool, [...MIGRATION_SOURCES, ENERGY_MIGRATIONS]);
+    await migrate(db.pool, MIGRATION_SOURCES);
     await syncRegistry(db.pool, model);
     records = new EnergyRecordsStore({ pool: db.pool });
     service = new EnergyService({ model, source: store.source, clock, records });

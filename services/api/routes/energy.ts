@@ -187,6 +187,7 @@ export function energyRoutes(api: ApiScope, deps: EnergyRouteDeps): void {
           'The monthly energy report (consumption by building and sub-item, intensities, 同比, contracts) as CSV, UTF-8 with BOM',
         querystring: MonthQuery,
         produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV, UTF-8 with a byte-order mark, CRLF' }), ...errors },
       },
     },
     async (request, reply) => {
@@ -211,6 +212,7 @@ export function energyRoutes(api: ApiScope, deps: EnergyRouteDeps): void {
           "The monthly energy report as an A4 PDF: a chart of each building by sub-item, the consumption table with completeness and 同比, and each energy contract's savings and settlement",
         querystring: MonthQuery,
         produces: ['application/pdf'],
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
       },
     },
     async (request, reply) => {
