@@ -2,8 +2,11 @@ import path from 'node:path';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { SiteModel } from '../../config/load/model.ts';
 import { Gateway } from '../../gateway/gateway.ts';
+import { PointIndex } from '../../gateway/ingest/point-index.ts';
+import { DemoHistory } from '../../gateway/simulator/history.ts';
 import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
+import { InfluxLineWriter } from '../../gateway/store/tsdb-writer.ts';
 import { AccountStore, DemoUserSeeder } from '../accounts/index.ts';
 import { registerApi, registerDashboards, VictoriaTelemetry } from '../api/index.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
@@ -22,6 +25,7 @@ import { DeliveryLog, isWorkOrderEvent, recipientsOf, WebhookNotifier } from '..
 import { RegistrySync } from '../registry/registry-sync.ts';
 import { ReportRenderer, readReportSettings } from '../reports/index.ts';
 import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
+import { VictoriaSampleSource } from '../rules/scheduled/samples.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
 import { composeScoring } from '../scoring/compose.ts';
 import { composeWorkOrders, type WorkOrderParts, workOrdersChannel } from '../workorders/index.ts';
@@ -128,6 +132,8 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
   const simulator =
     role === 'simulate' || (role === 'all' && context.demo) ? composeSimulator(context) : undefined;
   if (simulator) components.push(simulator);
+  // Demo only: the simulated building's past in the store, so the energy pages have a baseline year.
+  if (simulator && context.demo) components.push(composeDemoHistory(context));
   let gateway: Gateway | undefined;
   if (role === 'gateway' || role === 'all') {
     if (!redis) throw new Error('the gateway needs Redis');
@@ -282,6 +288,29 @@ function composeSimulator(context: ProcessContext): Simulator {
     isWorkingDay: (isoDate) => calendar.isWorkingDay(isoDate),
     statePath: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-state.json'),
     opcuaPkiDir: path.resolve(settings.STEWARD_SPOOL_DIR, 'simulator-pki'),
+  });
+}
+
+/** The demo history writer, through the gateway's own line writer and tags. */
+function composeDemoHistory(context: ProcessContext): DemoHistory {
+  const { settings, model, clock, logger } = context;
+  const index = new PointIndex(model);
+  const calendar = new ChineseWorkingCalendar({ timeZone: model.sites[0]?.timezone ?? DEFAULT_TIME_ZONE });
+  const store = new VictoriaSampleSource({ url: settings.TSDB_URL });
+  return new DemoHistory({
+    model,
+    sink: new InfluxLineWriter({
+      url: settings.TSDB_URL,
+      token: settings.TSDB_TOKEN,
+      org: settings.TSDB_ORG,
+      bucket: settings.TSDB_BUCKET,
+      tagsFor: (pointId) => index.get(pointId)?.tags,
+    }),
+    hasReadings: async (pointId, fromMs, toMs) => (await store.samples(pointId, fromMs, toMs)).length > 0,
+    clock,
+    logger: logger.child({ component: 'demo-history' }),
+    seed: settings.STEWARD_SIM_SEED,
+    isWorkingDay: (isoDate) => calendar.isWorkingDay(isoDate),
   });
 }
 

@@ -40,6 +40,7 @@ export const zhCN = {
   'energy.targetMetUncertain': '达到保证节能率，但在不确定度范围内。',
   'energy.targetMissed': '未达到保证节能率。',
   'energy.days': '统计 {used}/{total} 天（缺数日不计入）。',
+  'energy.noReportingDays': '所选 {total} 天中尚无可比较的完整日数据，暂不计算节能量。',
   'energy.model': '基线模型：{type}，调整 R² {r2}，CV(RMSE) {cv}%，NMBE {nmbe}%。',
   'energy.ashrae': 'ASHRAE Guideline 14 限值：日数据 CV(RMSE) ≤ 30%、NMBE ≤ ±10%；月数据 ≤ 15%、±5%。',
   'energy.modelType.intercept_only': '常数模型',
@@ -297,6 +298,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'energy.targetMetUncertain': 'The guaranteed savings are met, but within the uncertainty.',
   'energy.targetMissed': 'The guaranteed savings are not met.',
   'energy.days': '{used} of {total} days counted (days with missing data are left out).',
+  'energy.noReportingDays':
+    'None of the {total} days chosen has complete data to compare yet; no savings are computed.',
   'energy.model': 'Baseline model: {type}, adjusted R² {r2}, CV(RMSE) {cv} %, NMBE {nmbe} %.',
   'energy.ashrae':
     'ASHRAE Guideline 14 limits: daily data CV(RMSE) ≤ 30 %, NMBE ≤ ±10 %; monthly ≤ 15 %, ±5 %.',

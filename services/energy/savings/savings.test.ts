@@ -157,4 +157,12 @@ describe('contract settlement', () => {
     expect(result.shortfall.penaltyCny).toBeCloseTo(shortfall * 0.85 * 0.5, 2);
     expect(result.sharedSavings.vendorCny).toBe(0);
   });
+
+  it('does not call a target met when no reporting day could be compared', () => {
+    const savings = avoidedEnergy(baselineModel(9), []);
+    expect(savings.usedDays).toBe(0);
+    const result = settle(savings, terms);
+    expect(result.targetMet).toBe(false);
+    expect(result.targetMetWithConfidence).toBe(false);
+  });
 });

@@ -64,8 +64,10 @@ export function settle(
     uncertaintyFraction: savings.uncertainty.savingsFraction,
     confidence: savings.uncertainty.confidence,
     target: { fraction: terms.savingsTarget, kwh: targetKwh },
-    targetMet: savings.avoidedKwh >= targetKwh,
-    targetMetWithConfidence: savings.avoidedKwh - savings.uncertainty.avoidedKwh >= targetKwh,
+    // Without a single compared day nothing was measured: the target is not met by default.
+    targetMet: savings.usedDays > 0 && savings.avoidedKwh >= targetKwh,
+    targetMetWithConfidence:
+      savings.usedDays > 0 && savings.avoidedKwh - savings.uncertainty.avoidedKwh >= targetKwh,
     tariffCnyPerKwh: tariff,
     savedCny,
     sharedSavings: { beyondTargetKwh: beyond, vendorCny, officeCny: fen(savedCny - vendorCny) },

@@ -138,6 +138,13 @@ function Savings({ savings }: { savings: ContractSavings }) {
     }),
     [savings.cumulative],
   );
+  if (avoided.usedDays === 0) {
+    return (
+      <p class="muted" data-testid="no-reporting-days">
+        {t('energy.noReportingDays', { total: avoided.reportingDays })}
+      </p>
+    );
+  }
   return (
     <>
       <div class="kpis" data-testid="savings">
