@@ -7,6 +7,7 @@ import {
   type SignedIn,
 } from '../../services/api/test-harness.ts';
 import { T0 } from '../../services/workorders/test-harness.ts';
+import { uniqueName } from '../helpers/stack.ts';
 
 /**
  * Every route × every caller: allowed (the route's success status), forbidden (403), not found
@@ -290,6 +291,8 @@ describe('access matrix: every route × every caller', () => {
         loginPerUsername: { max: 10_000, windowMs: 60_000 },
         writesPerUser: { max: 10_000, windowMs: 60_000 },
       },
+      // Reads only this run's series: the shared store may hold a demo's history (a baseline year).
+      telemetryLabels: { test_run: uniqueName('matrix') },
     });
     h.wo.clock.set(T0);
   });
