@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.ts';
 import type { ApiAccounts, ApiContext, ApiIncidents } from './routes/context.ts';
 import { type ApiEnergy, energyRoutes } from './routes/energy.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { type ApiScoring, scoringRoutes } from './routes/scoring.ts';
 import { type SiteRouteDeps, siteRoutes } from './routes/site.ts';
 import { workOrderRoutes } from './routes/workorders.ts';
 
@@ -26,6 +27,8 @@ export interface ApiDeps {
   readonly site: SiteRouteDeps;
   /** Consumption, baselines and contract savings (services/energy). */
   readonly energy: ApiEnergy;
+  /** Vendor evaluation: manual inputs, scorecards, appeals, bulletins, evaluations (services/scoring). */
+  readonly scoring: ApiScoring;
   /** Renders report documents to PDF (the CJK font is read on first use). */
   readonly reports: ReportRenderer;
   /** Rate-limit counters shared by all API processes; per process in memory without it. */
@@ -127,6 +130,13 @@ function routesScope(deps: ApiDeps, context: ApiContext): FastifyPluginAsync {
       energy: deps.energy,
       reports: deps.reports,
       clock: deps.clock,
+    });
+    scoringRoutes(api, {
+      model: deps.site.model,
+      scoring: deps.scoring,
+      reports: deps.reports,
+      clock: deps.clock,
+      limiters: context.limiters,
     });
   };
 }

@@ -11,6 +11,7 @@ import { AccountStore } from '../accounts/index.ts';
 import type { AccountRole } from '../accounts/principal.ts';
 import { EnergyRecordsStore, EnergyService, VictoriaReadingSource } from '../energy/index.ts';
 import { ReportRenderer, readReportSettings } from '../reports/index.ts';
+import { ScoringStore } from '../scoring/index.ts';
 import { assignmentFor, type Route } from '../workorders/domain/index.ts';
 import { actors, WorkOrderHarness } from '../workorders/test-harness.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -58,6 +59,8 @@ export class ApiHarness {
   readonly users = {} as Record<SignedIn, CallerAccount>;
   app!: FastifyInstance;
   accounts!: AccountStore;
+  /** Vendor scoring over the harness's database, clock, model and work orders. */
+  scoring!: ScoringStore;
 
   /**
    * `telemetryLabels`: label matchers every time-series query adds, so a test reads only the
@@ -78,6 +81,12 @@ export class ApiHarness {
       const { token } = await this.accounts.createSession(user.id);
       this.users[caller] = { id: user.id, username: user.username, token };
     }
+    this.scoring = new ScoringStore({
+      pool: this.wo.db.pool,
+      clock: this.wo.clock,
+      model: this.wo.model,
+      workOrders: this.wo.store,
+    });
     this.app = Fastify();
     this.app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -100,6 +109,7 @@ export class ApiHarness {
         records: new EnergyRecordsStore({ pool: this.wo.db.pool }),
       }),
       reports: ReportRenderer.fromSettings(readReportSettings(), this.wo.clock),
+      scoring: this.scoring,
       site: {
         model: this.wo.model,
         telemetry: new VictoriaTelemetry(stackSettings.TSDB_URL, {

@@ -12,7 +12,13 @@ import { formatDemoUsers } from '../accounts/index.ts';
 import { checkCoverage } from '../calendar/coverage-check.ts';
 import { ChineseWorkingCalendar } from '../calendar/working-calendar.ts';
 import { syncRegistry } from '../registry/sync.ts';
+import { ReportError, ReportRenderer, readReportSettings } from '../reports/index.ts';
+import { closeMonthCommand } from '../scoring/cli/close.ts';
+import { reportCommand } from '../scoring/cli/report.ts';
 import { verifyAuditCommand } from '../scoring/cli/verify-audit.ts';
+import { ScoringError } from '../scoring/domain/errors.ts';
+import { ScoringStore } from '../scoring/store/scoring-store.ts';
+import { selectHistoriesAsOf } from '../workorders/store/histories.ts';
 import { systemClock } from './clock.ts';
 import { PostgresConnection } from './connections/postgres.ts';
 import { exitOnSignals, Lifecycle } from './lifecycle.ts';
@@ -39,6 +45,10 @@ usage:
   steward device-secret <device>...    make a random password per device and its hash line
   steward dead-letters [--limit N]     the newest refused messages and why (from Redis)
   steward scoring verify-audit         check the scoring audit's hash chain and scorecard anchors
+  steward scoring close <YYYY-MM> [--contract ID]...
+                                       close the month (月考核) of every contract in force, or those named
+  steward scoring report <YYYY-MM|YYYY-Qn> --format csv|pdf --out DIR [--lang zh-CN|en]
+                                       every closed scorecard of the month, or the quarter's bulletin
   steward --version | --help
 
 environment: STEWARD_CONFIG_DIR, DATABASE_URL, REDIS_URL, TSDB_URL, STEWARD_HTTP_HOST,
@@ -57,6 +67,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
       limit: { type: 'string' },
+      contract: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      lang: { type: 'string' },
     },
   });
   if (values.help) return print(USAGE);
@@ -78,6 +92,47 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'device-secret') return deviceSecretCommand(positionals.slice(1));
   if (command === 'dead-letters') return deadLettersCommand(settings, Number(values.limit ?? 50));
   if (command === 'scoring' && subcommand === 'verify-audit') return scoringVerifyCommand(settings);
+  if (command === 'scoring' && subcommand === 'close') {
+    const month = positionals[2];
+    if (month === undefined || !MONTH.test(month) || positionals.length > 3)
+      return fail(`usage: steward scoring close <YYYY-MM> [--contract ID]...`, EXIT_USAGE);
+    const startedAtMs = systemClock.nowMs();
+    return withScoring(settings, (store) =>
+      closeMonthCommand(store, { month, contractIds: values.contract, startedAtMs }, (line) => print(line)),
+    );
+  }
+  if (command === 'scoring' && subcommand === 'report') {
+    const [period, extra] = positionals.slice(2);
+    const { format, out, lang = 'zh-CN' } = values;
+    if (
+      period === undefined ||
+      extra !== undefined ||
+      !(MONTH.test(period) || QUARTER.test(period)) ||
+      (format !== 'csv' && format !== 'pdf') ||
+      out === undefined ||
+      (lang !== 'zh-CN' && lang !== 'en')
+    )
+      return fail(
+        'usage: steward scoring report <YYYY-MM|YYYY-Qn> --format csv|pdf --out DIR [--lang zh-CN|en]',
+        EXIT_USAGE,
+      );
+    return withScoring(settings, async (store, model) =>
+      reportCommand(
+        store,
+        ReportRenderer.fromSettings(readReportSettings(), systemClock),
+        {
+          period,
+          format,
+          outDir: out,
+          locale: lang,
+          model,
+          generatedAt: systemClock.now(),
+          progress: process.stderr,
+        },
+        (line) => print(line),
+      ),
+    );
+  }
   if (command && (ROLES as readonly string[]).includes(command)) {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
@@ -122,6 +177,48 @@ async function scoringVerifyCommand(settings: Settings): Promise<number> {
   try {
     await postgres.start();
     return await verifyAuditCommand(postgres.pool, print);
+  } finally {
+    await postgres.stop();
+  }
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const QUARTER = /^\d{4}-Q[1-4]$/;
+
+/**
+ * Runs a scoring command against the configured database: the store reads the work orders'
+ * histories directly (no Redis). The store's refusals exit 1 with their code; report settings or
+ * a missing or unusable font exit 78, like any other settings problem.
+ */
+async function withScoring(
+  settings: Settings,
+  work: (store: ScoringStore, model: SiteModel) => Promise<number>,
+): Promise<number> {
+  const model = loadOrReport(settings);
+  if (typeof model === 'number') return model;
+  const postgres = new PostgresConnection(settings.DATABASE_URL, {
+    logger: createLogger(settings, 'scoring'),
+    startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
+    clock: systemClock,
+  });
+  try {
+    await postgres.start();
+    const store = new ScoringStore({
+      pool: postgres.pool,
+      clock: systemClock,
+      model,
+      workOrders: { historiesAsOf: (fromMs, toMs) => selectHistoriesAsOf(postgres.pool, fromMs, toMs) },
+    });
+    return await work(store, model);
+  } catch (error) {
+    if (error instanceof ScoringError) return fail(`${error.code}: ${error.message}`, 1);
+    if (
+      error instanceof ReportError &&
+      (error.code === 'font_missing' || error.code === 'font_invalid' || error.code === 'invalid_settings')
+    )
+      return fail(`${error.code}: ${error.message}`, EXIT_CONFIG);
+    if (error instanceof ReportError) return fail(`${error.code}: ${error.message}`, 1);
+    throw error;
   } finally {
     await postgres.stop();
   }

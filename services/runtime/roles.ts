@@ -28,6 +28,8 @@ import { ScheduledRuleRunner } from '../rules/scheduled/index.ts';
 import { VictoriaSampleSource } from '../rules/scheduled/samples.ts';
 import { RuleWorker } from '../rules/worker/index.ts';
 import { composeScoring } from '../scoring/compose.ts';
+import { MonthCloseScheduler } from '../scoring/schedule/month-close.ts';
+import type { ScoringStore } from '../scoring/store/scoring-store.ts';
 import { composeWorkOrders, type WorkOrderParts, workOrdersChannel } from '../workorders/index.ts';
 import { SlaTimers } from '../workorders/timers.ts';
 import { TransitionFeed } from '../workorders/transition-feed.ts';
@@ -185,12 +187,13 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     if (!postgres || !redis || !workOrders) throw new Error('the rule workers need PostgreSQL and Redis');
     components.push(...composeRuleWorkers(context, postgres, redis, metrics));
     components.push(...composeWorkOrderRoles(context, postgres, workOrders, metrics));
+    if (scoring) components.push(composeMonthClose(context, scoring.store, metrics));
   }
   let demoUsers: DemoUserSeeder | undefined;
   let live: LiveServer | undefined;
   if (role === 'api' || role === 'all') {
-    if (!postgres || !redis || !workOrders) throw new Error('the API needs PostgreSQL and Redis');
-    ({ demoUsers, live } = composeApi(context, postgres, redis, workOrders, http, metrics));
+    if (!postgres || !redis || !workOrders || !scoring) throw new Error('the API needs PostgreSQL and Redis');
+    ({ demoUsers, live } = composeApi(context, postgres, redis, workOrders, scoring.store, http, metrics));
     // After RegistrySync (which runs the migrations, the accounts' included), before the HTTP server.
     if (demoUsers) components.push(demoUsers);
   }
@@ -212,6 +215,7 @@ function composeApi(
   postgres: PostgresConnection,
   redis: RedisConnection,
   workOrders: WorkOrderParts,
+  scoring: ScoringStore,
   http: HttpServer,
   metrics: Registry,
 ): { demoUsers: DemoUserSeeder | undefined; live: LiveServer } {
@@ -249,6 +253,7 @@ function composeApi(
       records: new EnergyRecordsStore({ pool: postgres.pool }),
     }),
     reports: ReportRenderer.fromSettings(readReportSettings(), clock),
+    scoring,
     site: {
       model,
       telemetry: new VictoriaTelemetry(settings.TSDB_URL),
@@ -370,6 +375,24 @@ function composeRuleWorkers(
       baselines,
     }),
   ];
+}
+
+/** The scheduled month close (月考核) on the 1st, in the workers site's time zone. */
+function composeMonthClose(context: ProcessContext, store: ScoringStore, metrics: Registry): Component {
+  const { settings, model, clock, logger } = context;
+  const site = model.sites.find(
+    (candidate) => candidate.id === (settings.STEWARD_SITE ?? model.sites[0]?.id),
+  );
+  return new MonthCloseScheduler({
+    store,
+    connection: settings.REDIS_URL,
+    prefix: settings.STEWARD_REDIS_PREFIX,
+    clock,
+    logger: logger.child({ component: 'scoring-month-close' }),
+    pattern: settings.STEWARD_SCORING_CLOSE_PATTERN,
+    timeZone: site?.timezone ?? DEFAULT_TIME_ZONE,
+    metrics,
+  });
 }
 
 /**

@@ -66,6 +66,14 @@ export const Settings = Type.Object({
   /** Simulated devices report this many times faster than their configured interval (demo default 20). */
   STEWARD_SIM_RATE: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 })),
   STEWARD_SIM_SEED: Type.Integer({ default: 1 }),
+  /**
+   * When the workers close the previous month (月考核) for every contract: a cron pattern (5 fields,
+   * or 6 with seconds) in the site's time zone, or `off` to close months by hand only.
+   */
+  STEWARD_SCORING_CLOSE_PATTERN: Type.String({
+    default: '0 8 1 * *',
+    pattern: '^(off|\\S+(\\s+\\S+){4,5})$',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 export type Settings = Static<typeof Settings>;

@@ -11,7 +11,10 @@ export { composeScoring, SchemeRecorder, type ScoringParts, type ScoringPartsOpt
 export * from './domain/index.ts';
 export { automaticFacts, type OrderAsOf } from './facts/order-facts.ts';
 export { checkInput } from './inputs.ts';
-export type { StoredScorecard } from './store/scorecards.ts';
+export * from './reports/index.ts';
+export type { ContractInputs, EvidenceRecords } from './store/reads.ts';
+export type { AppealFilter } from './store/repository.ts';
+export type { RevisionSummary, StoredScorecard } from './store/scorecards.ts';
 export {
   type Recomputation,
   ScoringStore,

@@ -97,6 +97,81 @@ async function anIncident(): Promise<string> {
 }
 
 const reason = { reason: '测试原因' };
+
+// Vendor evaluation: September 2026 of vendor A's lift contract, closed with three major findings
+// (three deduction lines to appeal), and the inputs' targets.
+const LIFTS = 'lifts-2025';
+const HOUR = 3_600_000;
+const VENDOR_A_ACTOR = { role: 'vendor_user', userId: 'zhang.wei', vendorId: 'antu-lifts' } as const;
+const MANAGER_ACTOR = { role: 'facilities_manager', userId: 'chen.jie' } as const;
+/** 2026-09-15 10:00 at the site. */
+const SEPTEMBER_15 = Date.UTC(2026, 8, 15, 2);
+
+let september: Promise<string[]> | undefined;
+/** The deduction lines of September's closed lift scorecard. */
+function closedSeptember(): Promise<string[]> {
+  september ??= (async () => {
+    const inspection = await h.scoring.recordInspection(MANAGER_ACTOR, {
+      contractId: LIFTS,
+      kind: 'spot_check',
+      conductedAtMs: SEPTEMBER_15,
+      findings: [1, 2, 3].map((n) => ({ level: 'major', description: `重大问题 ${n}` })),
+    });
+    await h.scoring.closeMonth(MANAGER_ACTOR, '2026-09');
+    return [0, 1, 2].map((finding) => `inspectionMajor:inspection:${inspection.id}:finding:${finding}`);
+  })();
+  return september;
+}
+
+/** An appeal of vendor A on line `index` of September, filed through the store. */
+async function appealOn(index: number): Promise<string> {
+  const lineId = (await closedSeptember())[index] as string;
+  const appeal = await h.scoring.fileAppeal(VENDOR_A_ACTOR, {
+    contractId: LIFTS,
+    month: '2026-09',
+    lineId,
+    statement: '当日电梯停电，无法维保',
+  });
+  return appeal.id;
+}
+
+let sharedAppeal: Promise<string> | undefined;
+const anAppeal = (): Promise<string> => {
+  sharedAppeal ??= appealOn(2);
+  return sharedAppeal;
+};
+
+/** A manual input row: facilities managers only; `body` is made fresh for the allowed cell. */
+function scoringInput(path: string, body: () => Promise<unknown>): Row {
+  return {
+    route: `POST /api/scoring/${path}`,
+    expect: only(201, ['manager']),
+    allowed: async () => ({ url: `/api/scoring/${path}`, body: await body() }),
+    refused: async () => ({ url: `/api/scoring/${path}`, body: {} }),
+  };
+}
+
+/** A read of vendor A's lift contract: staff and vendor A; vendor B gets 404. */
+function liftRead(route: string, url: () => Promise<string>): Row {
+  return {
+    route,
+    expect: only(200, STAFF_AND_VENDOR_A, true),
+    allowed: async () => ({ url: await url() }),
+    refused: async () => ({ url: await url() }),
+  };
+}
+
+/** A read for staff only. */
+function staffRead(route: string, url: () => Promise<string>): Row {
+  return {
+    route,
+    expect: only(200, CONTROL_ROOM_READERS),
+    allowed: async () => ({ url: await url() }),
+    refused: async () => ({ url: await url() }),
+  };
+}
+
+const inNovember = (): number => T0 - HOUR;
 /** The sample site's energy performance contract. */
 const EPC = 'energy-epc-2025';
 const LAST_HOUR = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0).toISOString()}`;
@@ -280,6 +355,182 @@ const ROWS: readonly Row[] = [
     allowed: async () => ({ url: '/api/ingest/health' }),
     refused: async () => ({ url: '/api/ingest/health' }),
   },
+
+  // Vendor evaluation: the office's inputs.
+  scoringInput('inspections', async () => ({
+    contractId: LIFTS,
+    kind: 'daily_patrol',
+    conductedAtMs: inNovember(),
+    findings: [{ level: 'general', description: '机房未上锁' }],
+  })),
+  scoringInput('rectification-notices', async () => ({
+    contractId: LIFTS,
+    issuedAtMs: inNovember(),
+    deadlineMs: T0 + 72 * HOUR,
+    problem: '轿厢照明不足',
+  })),
+  scoringInput('rectification-outcomes', async () => {
+    const notice = await h.scoring.issueRectification(MANAGER_ACTOR, {
+      contractId: LIFTS,
+      issuedAtMs: inNovember() - HOUR,
+      deadlineMs: T0,
+      problem: '井道清洁',
+    });
+    return { noticeId: notice.id, outcome: 'passed', checkedAtMs: inNovember(), note: '复查合格' };
+  }),
+  scoringInput('complaints', async () => ({
+    contractId: LIFTS,
+    receivedAtMs: inNovember(),
+    channel: 'hotline',
+    summary: '电梯异响',
+  })),
+  scoringInput('complaint-conclusions', async () => {
+    const complaint = await h.scoring.recordComplaint(MANAGER_ACTOR, {
+      contractId: LIFTS,
+      receivedAtMs: inNovember() - HOUR,
+      channel: 'online',
+      summary: '电梯门夹人',
+    });
+    return {
+      complaintId: complaint.id,
+      result: 'unfounded',
+      concludedAtMs: inNovember(),
+      finding: '现场核实，门机防夹正常',
+    };
+  }),
+  scoringInput('commendations', async () => ({
+    contractId: LIFTS,
+    kind: 'commendation',
+    awardedAtMs: inNovember(),
+    description: '办公厅来函表扬',
+  })),
+  scoringInput('surveys', async () => ({
+    contractId: LIFTS,
+    conductedOn: '2026-11-20',
+    distributed: 40,
+    returned: 39,
+    items: [
+      {
+        key: 'lift.response',
+        label: { 'zh-CN': '故障响应', en: 'Fault response' },
+        counts: { excellent: 30, good: 8, fair: 1, poor: 0 },
+      },
+    ],
+  })),
+  scoringInput('leadership-reviews', async () => ({
+    contractId: LIFTS,
+    half: '2026-H2',
+    score: 92,
+    reviewedAtMs: inNovember(),
+  })),
+  staffRead('GET /api/scoring/contracts/:contractId/inputs', async () => {
+    await closedSeptember();
+    return `/api/scoring/contracts/${LIFTS}/inputs?period=2026-Q3`;
+  }),
+
+  // Vendor evaluation: scorecards.
+  {
+    route: 'GET /api/scoring/scorecards',
+    // Vendor users get their own contracts' scorecards only.
+    expect: only(200, EVERYONE),
+    allowed: async () => {
+      await closedSeptember();
+      return { url: '/api/scoring/scorecards?month=2026-09' };
+    },
+    refused: async () => ({ url: '/api/scoring/scorecards?month=2026-09' }),
+  },
+  liftRead('GET /api/scoring/scorecards/:contractId/:month', async () => {
+    await closedSeptember();
+    return `/api/scoring/scorecards/${LIFTS}/2026-09`;
+  }),
+  liftRead('GET /api/scoring/scorecards/:contractId/:month/preview', async () => {
+    return `/api/scoring/scorecards/${LIFTS}/2026-11/preview`;
+  }),
+  staffRead('GET /api/scoring/scorecards/:contractId/:month/recompute', async () => {
+    await closedSeptember();
+    return `/api/scoring/scorecards/${LIFTS}/2026-09/recompute`;
+  }),
+  {
+    route: 'POST /api/scoring/months/:month/close',
+    // The domain's closers (less `system`); closing again returns the stored scorecard.
+    expect: only(200, ['manager', 'administrator']),
+    allowed: async () => ({ url: '/api/scoring/months/2026-08/close', body: { contractIds: [LIFTS] } }),
+    refused: async () => ({ url: '/api/scoring/months/2026-08/close', body: {} }),
+  },
+
+  // Vendor evaluation: appeals.
+  {
+    route: 'POST /api/scoring/appeals',
+    // Vendor B appealing vendor A's deduction: 404, as for a contract that does not exist.
+    expect: only(201, ['vendorA'], true),
+    allowed: async () => ({
+      url: '/api/scoring/appeals',
+      body: {
+        contractId: LIFTS,
+        month: '2026-09',
+        lineId: (await closedSeptember())[0],
+        statement: '检查当日设备正在大修',
+      },
+    }),
+    refused: async () => ({
+      url: '/api/scoring/appeals',
+      body: {
+        contractId: LIFTS,
+        month: '2026-09',
+        lineId: (await closedSeptember())[0],
+        statement: '检查当日设备正在大修',
+      },
+    }),
+  },
+  {
+    route: 'POST /api/scoring/appeal-decisions',
+    expect: only(201, ['manager']),
+    allowed: async () => ({
+      url: '/api/scoring/appeal-decisions',
+      body: { appealId: await appealOn(1), outcome: 'upheld', reason: '停电记录不符' },
+    }),
+    refused: async () => ({
+      url: '/api/scoring/appeal-decisions',
+      body: { appealId: await anAppeal(), outcome: 'overturned', reason: '无' },
+    }),
+  },
+  {
+    route: 'GET /api/scoring/appeals',
+    // Vendor users get their own contracts' appeals only.
+    expect: only(200, EVERYONE),
+    allowed: async () => {
+      await anAppeal();
+      return { url: '/api/scoring/appeals?state=pending' };
+    },
+    refused: async () => ({ url: '/api/scoring/appeals' }),
+  },
+  liftRead('GET /api/scoring/appeals/:appealId', async () => `/api/scoring/appeals/${await anAppeal()}`),
+
+  // Vendor evaluation: quarter, year and reports.
+  staffRead('GET /api/scoring/bulletins/:quarter', async () => {
+    await closedSeptember();
+    return '/api/scoring/bulletins/2026-Q3';
+  }),
+  liftRead('GET /api/scoring/evaluations/:contractId/:year', async () => {
+    await closedSeptember();
+    return `/api/scoring/evaluations/${LIFTS}/2026`;
+  }),
+  liftRead('GET /api/scoring/reports/scorecard.csv', async () => {
+    await closedSeptember();
+    return `/api/scoring/reports/scorecard.csv?contractId=${LIFTS}&month=2026-09`;
+  }),
+  liftRead('GET /api/scoring/reports/scorecard.pdf', async () => {
+    await closedSeptember();
+    return `/api/scoring/reports/scorecard.pdf?contractId=${LIFTS}&month=2026-09`;
+  }),
+  staffRead('GET /api/scoring/reports/bulletin.csv', async () => {
+    await closedSeptember();
+    return '/api/scoring/reports/bulletin.csv?quarter=2026-Q3';
+  }),
+  staffRead('GET /api/scoring/reports/bulletin.pdf', async () => {
+    await closedSeptember();
+    return '/api/scoring/reports/bulletin.pdf?quarter=2026-Q3';
+  }),
 ];
 
 describe('access matrix: every route × every caller', () => {

@@ -49,7 +49,7 @@ export async function appendAuditEntries(
   entries: readonly Omit<AuditContent, 'seq'>[],
 ): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
-  await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+  await lockAuditLog(tx);
   const { rows } = await tx.query<{ seq: string; hash: string }>(
     'select seq, hash from scoring_audit order by seq desc limit 1',
   );
@@ -77,6 +77,14 @@ export async function appendAuditEntries(
     ],
   );
   return appended;
+}
+
+/**
+ * Takes the append lock for the rest of the caller's transaction, for a writer that must read the
+ * log and append depending on what it read (two processes auditing the same change once).
+ */
+export async function lockAuditLog(tx: Queryable): Promise<void> {
+  await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
 }
 
 /** One row: `appendAuditEntries` with a single entry. */

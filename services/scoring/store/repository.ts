@@ -368,3 +368,91 @@ export async function selectAppeal(
   );
   return rows[0] ? toAppeal(rows[0]) : undefined;
 }
+
+/** Which appeals a list shows: of these contracts (all when null), of a month, pending or decided. */
+export interface AppealFilter {
+  readonly contractIds: readonly string[] | null;
+  readonly month?: string;
+  readonly state?: 'pending' | 'decided';
+}
+
+/** Appeals as they stand now (with their decision, if any), oldest first: the managers' queue. */
+export async function selectAppealList(db: Queryable, filter: AppealFilter): Promise<AppealRecord[]> {
+  const { rows } = await db.query<WithFollowUp>(
+    `select a.id, a.body, a.recorded_by, a.recorded_at, d.body as f_body, d.recorded_by as f_by, d.recorded_at as f_at
+     from scoring_appeals a left join scoring_appeal_decisions d on d.appeal_id = a.id
+     where ($1::text[] is null or a.contract_id = any($1)) and ($2::text is null or a.month = $2)
+       and ($3::text is null or ($3 = 'pending') = (d.appeal_id is null))
+     order by a.id`,
+    [
+      filter.contractIds === null ? null : [...filter.contractIds],
+      filter.month ?? null,
+      filter.state ?? null,
+    ],
+  );
+  return rows.map(toAppeal);
+}
+
+// The records a scorecard's lines refer to (its evidence), by id, of one contract only.
+
+export async function selectInspectionsById(
+  db: Queryable,
+  contractId: string,
+  ids: readonly string[],
+): Promise<InspectionRecord[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<StoredRow>(
+    `select id, body, recorded_by, recorded_at from scoring_inspections
+     where contract_id = $1 and id = any($2::bigint[]) order by id`,
+    [contractId, [...ids]],
+  );
+  return rows.map((row) => ({ ...(row.body as InspectionInput), ...recorded(row) }));
+}
+
+export async function selectCommendationsById(
+  db: Queryable,
+  contractId: string,
+  ids: readonly string[],
+): Promise<CommendationRecord[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<StoredRow>(
+    `select id, body, recorded_by, recorded_at from scoring_commendations
+     where contract_id = $1 and id = any($2::bigint[]) order by id`,
+    [contractId, [...ids]],
+  );
+  return rows.map((row) => ({ ...(row.body as CommendationInput), ...recorded(row) }));
+}
+
+export async function selectComplaintsById(
+  db: Queryable,
+  contractId: string,
+  ids: readonly string[],
+): Promise<ComplaintRecord[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<WithFollowUp>(
+    `select c.id, c.body, c.recorded_by, c.recorded_at, k.body as f_body, k.recorded_by as f_by, k.recorded_at as f_at
+     from scoring_complaints c left join scoring_complaint_conclusions k on k.complaint_id = c.id
+     where c.contract_id = $1 and c.id = any($2::bigint[]) order by c.id`,
+    [contractId, [...ids]],
+  );
+  return rows.map(toComplaint);
+}
+
+export async function selectNoticesById(
+  db: Queryable,
+  contractId: string,
+  ids: readonly string[],
+): Promise<RectificationNoticeRecord[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<WithFollowUp>(
+    `select n.id, n.body, n.recorded_by, n.recorded_at, o.body as f_body, o.recorded_by as f_by, o.recorded_at as f_at
+     from scoring_rectification_notices n left join scoring_rectification_outcomes o on o.notice_id = n.id
+     where n.contract_id = $1 and n.id = any($2::bigint[]) order by n.id`,
+    [contractId, [...ids]],
+  );
+  return rows.map((row) => ({
+    ...(row.body as RectificationNoticeInput),
+    ...recorded(row),
+    outcome: followUp<Omit<RectificationOutcomeInput, 'noticeId'>>(row, 'noticeId'),
+  }));
+}

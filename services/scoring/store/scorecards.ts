@@ -159,3 +159,44 @@ export async function scorecardAnchorProblems(db: Queryable): Promise<string[]> 
   }
   return problems;
 }
+
+/** One revision of a closed month, without its texts: what a history of revisions lists. */
+export interface RevisionSummary {
+  readonly revision: number;
+  readonly reason: StoredScorecard['reason'];
+  readonly asOfMs: number;
+  readonly total: number;
+  readonly grade: string;
+  readonly sha256: string;
+  readonly auditSeq: number;
+}
+
+/** Every revision of a contract's month, oldest first (none when the month is open). */
+export async function selectRevisions(
+  db: Queryable,
+  contractId: string,
+  month: string,
+): Promise<RevisionSummary[]> {
+  const { rows } = await db.query<{
+    revision: number;
+    reason: StoredScorecard['reason'];
+    as_of: Date;
+    total: string;
+    grade: string;
+    scorecard_sha256: string;
+    audit_seq: string;
+  }>(
+    `select revision, reason, as_of, total, grade, scorecard_sha256, audit_seq from scoring_scorecards
+     where contract_id = $1 and month = $2 order by revision`,
+    [contractId, month],
+  );
+  return rows.map((row) => ({
+    revision: row.revision,
+    reason: row.reason,
+    asOfMs: row.as_of.getTime(),
+    total: Number(row.total),
+    grade: row.grade,
+    sha256: row.scorecard_sha256,
+    auditSeq: Number(row.audit_seq),
+  }));
+}

@@ -13,6 +13,7 @@ import {
   appendAuditEntries,
   auditTrail,
   latestAudit,
+  lockAuditLog,
   verifyAuditLog,
 } from '../audit/audit-log.ts';
 import type { AuditRow, ChainVerdict } from '../audit/chain.ts';
@@ -34,6 +35,7 @@ import {
   monthsOf,
   officeFigures,
   type Period,
+  parsePeriodKey,
   periodOf,
   type QuarterlyBulletin,
   quarterlyBulletin,
@@ -62,14 +64,18 @@ import {
 } from '../domain/records.ts';
 import { automaticFacts } from '../facts/order-facts.ts';
 import { checkInput } from '../inputs.ts';
+import { type ContractInputs, type EvidenceRecords, selectContractInputs, selectEvidence } from './reads.ts';
+import type { AppealFilter } from './repository.ts';
 import * as repo from './repository.ts';
 import {
   insertScorecards,
   isClosed,
+  type RevisionSummary,
   type StoredScorecard,
   scorecardAnchorProblems,
   selectLatestScorecards,
   selectPublishedAt,
+  selectRevisions,
   selectScorecard,
 } from './scorecards.ts';
 
@@ -425,6 +431,52 @@ export class ScoringStore {
       : appealDeadlineMs(published.asOfMs, this.#storedTerms(published).scheme.appealWindowDays);
   }
 
+  // Reads for the API, the reports and the commands.
+
+  /** The latest revision of each closed month among `months`, of the contracts named (all when omitted). */
+  latestScorecards(months: readonly string[], contractIds?: readonly string[]): Promise<StoredScorecard[]> {
+    for (const month of months) parsePeriodKey(month);
+    return selectLatestScorecards(this.#pool, months, contractIds ?? null);
+  }
+
+  /** Every revision of a contract's closed month, oldest first (none while the month is open). */
+  revisions(contractId: string, month: string): Promise<RevisionSummary[]> {
+    return selectRevisions(this.#pool, contractId, month);
+  }
+
+  /** The contracts in force in a month, by id: the ones `closeMonth` closes. */
+  contractsInForce(month: string): string[] {
+    return this.#contractsInForce(month).map((contract) => contract.id);
+  }
+
+  /** Appeals as they stand now, oldest first (`state: 'pending'`: the managers' queue). */
+  appeals(filter: AppealFilter): Promise<AppealRecord[]> {
+    return repo.selectAppealList(this.#pool, filter);
+  }
+
+  appeal(appealId: string): Promise<AppealRecord | undefined> {
+    return repo.selectAppeal(this.#pool, appealId);
+  }
+
+  /**
+   * The manual records a scorecard's lines name as evidence (inspections, complaints, notices,
+   * commendations), as they stand now; work orders, incidents and equipment are the work-order
+   * and incident services' to show.
+   */
+  evidenceOf(scorecard: Pick<MonthlyScorecard, 'contract' | 'lines'>): Promise<EvidenceRecords> {
+    return selectEvidence(this.#pool, scorecard);
+  }
+
+  /**
+   * A contract's manual inputs of a period (`YYYY-MM`, `YYYY-Qn`, `YYYY-Hn`, `YYYY`) as they stand
+   * now: inspections, commendations and surveys in it, complaints received or concluded in it,
+   * notices issued or checked in it, and the leadership reviews of its half years.
+   */
+  inputsOf(contractId: string, periodKey: string): Promise<ContractInputs> {
+    const period = periodOf(periodKey, this.#zoneOf(this.#contract(contractId)));
+    return selectContractInputs(this.#pool, contractId, period, this.#clock.nowMs());
+  }
+
   /**
    * The month's scorecard as it stands now, not stored: a running month as if it ended now, or a
    * closed one with its pending appeals.
@@ -589,6 +641,8 @@ export class ScoringStore {
       const latest = await latestAudit(this.#pool, subject);
       if ((latest?.body as { digest?: string } | undefined)?.digest === digest) continue;
       await this.#transaction(async (tx) => {
+        // Read again under the append lock: several processes start (and close months) at once.
+        await lockAuditLog(tx);
         const again = await latestAudit(tx, subject);
         if ((again?.body as { digest?: string } | undefined)?.digest === digest) return;
         await appendAudit(tx, {
