@@ -84,3 +84,32 @@ export const RollupWithYoy = Type.Object({
   previous: Rollup,
   changes: List(Opaque('{ buildingCode | "site", item, change }')),
 });
+
+/** A non-routine adjustment as recorded (append-only), with whether a correction replaced it. */
+const Adjustment = Type.Object({
+  id: Type.String(),
+  fromDate: IsoDate,
+  toDate: IsoDate,
+  kwh: Type.Number(),
+  reason: Type.String(),
+  author: Type.String(),
+  recordedAt: Type.String(),
+  supersedes: Type.Union([Type.String(), Type.Null()]),
+  superseded: Type.Boolean(),
+});
+export const AdjustmentList = Type.Object({ adjustments: List(Adjustment) });
+export const AdjustmentBody = Type.Object(
+  {
+    fromDate: IsoDate,
+    toDate: IsoDate,
+    kwh: Type.Number({ minimum: -1e9, maximum: 1e9 }),
+    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    /** The id of an earlier adjustment this one corrects. */
+    supersedes: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export const FrozenBaselineReply = Type.Object({
+  contractId: Id,
+  model: Opaque('the frozen baseline model: type, coefficients, balance points, fit statistics'),
+});

@@ -12,7 +12,7 @@ import { ApiError, errorBody, handleApiError } from './errors.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits, registerRateLimits } from './rate-limits.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { ApiAccounts, ApiContext, ApiIncidents } from './routes/context.ts';
-import { type ApiEnergy, energyRoutes } from './routes/energy.ts';
+import { type ApiEnergy, type ApiEnergyRecords, energyRoutes } from './routes/energy.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { type ApiScoring, scoringRoutes } from './routes/scoring.ts';
 import { type SiteRouteDeps, siteRoutes } from './routes/site.ts';
@@ -27,6 +27,8 @@ export interface ApiDeps {
   readonly site: SiteRouteDeps;
   /** Consumption, baselines and contract savings (services/energy). */
   readonly energy: ApiEnergy;
+  /** Frozen baselines' and non-routine adjustments' records (append-only). */
+  readonly energyRecords: ApiEnergyRecords;
   /** Vendor evaluation: manual inputs, scorecards, appeals, bulletins, evaluations (services/scoring). */
   readonly scoring: ApiScoring;
   /** Renders report documents to PDF (the CJK font is read on first use). */
@@ -128,8 +130,10 @@ function routesScope(deps: ApiDeps, context: ApiContext): FastifyPluginAsync {
     energyRoutes(api, {
       model: deps.site.model,
       energy: deps.energy,
+      records: deps.energyRecords,
       reports: deps.reports,
       clock: deps.clock,
+      limiters: context.limiters,
     });
     scoringRoutes(api, {
       model: deps.site.model,

@@ -58,6 +58,7 @@ export class ApiHarness {
   readonly routes: string[] = [];
   readonly users = {} as Record<SignedIn, CallerAccount>;
   app!: FastifyInstance;
+  energyRecords!: EnergyRecordsStore;
   accounts!: AccountStore;
   /** Vendor scoring over the harness's database, clock, model and work orders. */
   scoring!: ScoringStore;
@@ -94,6 +95,7 @@ export class ApiHarness {
         if (method !== 'HEAD' && route.url.startsWith('/api')) this.routes.push(`${method} ${route.url}`);
       }
     });
+    this.energyRecords = new EnergyRecordsStore({ pool: this.wo.db.pool });
     registerApi(this.app, {
       accounts: this.accounts,
       workOrders: this.wo.service,
@@ -106,8 +108,9 @@ export class ApiHarness {
           ...(options.telemetryLabels ? { extraLabels: options.telemetryLabels } : {}),
         }),
         clock: this.wo.clock,
-        records: new EnergyRecordsStore({ pool: this.wo.db.pool }),
+        records: this.energyRecords,
       }),
+      energyRecords: this.energyRecords,
       reports: ReportRenderer.fromSettings(readReportSettings(), this.wo.clock),
       scoring: this.scoring,
       site: {

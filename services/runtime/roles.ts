@@ -241,6 +241,7 @@ function composeApi(
     logger: logger.child({ component: 'live' }),
     metrics,
   });
+  const energyRecords = new EnergyRecordsStore({ pool: postgres.pool });
   registerApi(http.app, {
     accounts,
     workOrders: workOrders.service,
@@ -250,8 +251,9 @@ function composeApi(
       model,
       source: new VictoriaReadingSource({ url: settings.TSDB_URL }),
       clock,
-      records: new EnergyRecordsStore({ pool: postgres.pool }),
+      records: energyRecords,
     }),
+    energyRecords,
     reports: ReportRenderer.fromSettings(readReportSettings(), clock),
     scoring,
     site: {

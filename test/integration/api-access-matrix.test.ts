@@ -174,6 +174,7 @@ function staffRead(route: string, url: () => Promise<string>): Row {
 const inNovember = (): number => T0 - HOUR;
 /** The sample site's energy performance contract. */
 const EPC = 'energy-epc-2025';
+const ADJUSTMENT = { fromDate: '2025-06-01', toDate: '2025-06-30', kwh: 1_200, reason: '新增数据机房负荷' };
 const LAST_HOUR = `from=${new Date(T0 - 3_600_000).toISOString()}&to=${new Date(T0).toISOString()}`;
 
 const ROWS: readonly Row[] = [
@@ -342,6 +343,25 @@ const ROWS: readonly Row[] = [
     expect: only(200, CONTROL_ROOM_READERS),
     allowed: async () => ({ url: '/api/energy/reports/monthly.csv?month=2026-10' }),
     refused: async () => ({ url: '/api/energy/reports/monthly.csv?month=2026-10' }),
+  },
+  {
+    route: 'GET /api/energy/contracts/:contractId/adjustments',
+    expect: { ...only(200, CONTROL_ROOM_READERS), vendorA: 404, vendorB: 404 },
+    allowed: async () => ({ url: `/api/energy/contracts/${EPC}/adjustments` }),
+    refused: async () => ({ url: `/api/energy/contracts/${EPC}/adjustments` }),
+  },
+  {
+    route: 'POST /api/energy/contracts/:contractId/adjustments',
+    expect: only(201, ['manager']),
+    allowed: async () => ({ url: `/api/energy/contracts/${EPC}/adjustments`, body: ADJUSTMENT }),
+    refused: async () => ({ url: `/api/energy/contracts/${EPC}/adjustments`, body: ADJUSTMENT }),
+  },
+  {
+    route: 'POST /api/energy/contracts/:contractId/baseline/freeze',
+    // The manager passes access and the service answers: no baseline year in this run's store.
+    expect: only(422, ['manager']),
+    allowed: async () => ({ url: `/api/energy/contracts/${EPC}/baseline/freeze`, body: {} }),
+    refused: async () => ({ url: `/api/energy/contracts/${EPC}/baseline/freeze`, body: {} }),
   },
   {
     route: 'GET /api/energy/reports/monthly.pdf',

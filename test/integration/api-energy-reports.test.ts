@@ -86,6 +86,44 @@ describe('monthly energy report through the API', () => {
     expect(text).toContain('合同能源管理');
   });
 
+  it('records a non-routine adjustment with its author, and a correction that supersedes it, both kept', async () => {
+    const url = '/api/energy/contracts/energy-epc-2025/adjustments';
+    const body = { fromDate: '2025-06-01', toDate: '2025-06-30', kwh: 1_200, reason: '新增数据机房负荷' };
+    const first = await h.request('manager', { method: 'POST', url, payload: body });
+    expect(first.statusCode).toBe(201);
+    const recorded = first.json<{ id: string; author: string; superseded: boolean }>();
+    expect(recorded).toMatchObject({ author: h.users.manager.username, superseded: false });
+    const correction = await h.request('manager', {
+      method: 'POST',
+      url,
+      payload: { ...body, kwh: 900, reason: '按实测负荷更正', supersedes: recorded.id },
+    });
+    expect(correction.statusCode).toBe(201);
+    const list = await h.request('auditor', { method: 'GET', url });
+    const adjustments = list.json<{
+      adjustments: { id: string; kwh: number; superseded: boolean; supersedes: string | null }[];
+    }>().adjustments;
+    expect(adjustments).toEqual([
+      expect.objectContaining({ id: recorded.id, kwh: 1_200, superseded: true, supersedes: null }),
+      expect.objectContaining({ kwh: 900, superseded: false, supersedes: recorded.id }),
+    ]);
+    // The same adjustment cannot be corrected twice, and a range must run forwards.
+    const again = await h.request('manager', {
+      method: 'POST',
+      url,
+      payload: { ...body, supersedes: recorded.id },
+    });
+    expect(again.statusCode).toBe(400);
+    expect(again.json<{ error: { code: string } }>().error.code).toBe('invalid_adjustment');
+    const backwards = await h.request('manager', {
+      method: 'POST',
+      url,
+      payload: { ...body, fromDate: '2025-07-01' },
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json<{ error: { code: string } }>().error.code).toBe('invalid_adjustment');
+  });
+
   it('refuses a month that is not one', async () => {
     const response = await h.request('manager', {
       method: 'GET',

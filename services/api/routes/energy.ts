@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { SiteModel } from '../../../config/load/model.ts';
 import { IsoDate } from '../../../config/schema/common.ts';
 import {
   EnergyError,
   type EnergyErrorCode,
+  type EnergyRecordsStore,
   type EnergyService,
   monthlyReport,
   monthlyReportCsv,
@@ -13,16 +16,20 @@ import { ReportError, type ReportRenderer } from '../../reports/index.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { principalOf, roles } from '../access.ts';
 import {
+  AdjustmentBody,
+  AdjustmentList,
   ContractParams,
   ContractSavingsReply,
   EnergyContracts,
   EnergyToday,
+  FrozenBaselineReply,
   MonthQuery,
   RangeQuery,
   RollupWithYoy,
   SiteQuery,
 } from '../energy-schemas.ts';
 import { ApiError, ErrorBody } from '../errors.ts';
+import type { Limiters } from '../rate-limits.ts';
 import type { ApiScope } from './context.ts';
 
 const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
@@ -34,12 +41,20 @@ const CONTRACT_READERS = roles('operator', 'facilities_manager', 'administrator'
 /** What the routes call on the energy service (the monthly report reads through it too). */
 export type ApiEnergy = EnergyService;
 
+/** What the routes call on the append-only records of a contract's baseline and adjustments. */
+export type ApiEnergyRecords = Pick<EnergyRecordsStore, 'recordAdjustment' | 'adjustmentHistory'>;
+
 export interface EnergyRouteDeps {
   readonly model: SiteModel;
   readonly energy: ApiEnergy;
+  readonly records: ApiEnergyRecords;
   readonly reports: ReportRenderer;
   readonly clock: Clock;
+  readonly limiters: Limiters;
 }
+
+/** Who may change what a contract is settled on: the facilities office's managers. */
+const SETTLERS = roles('facilities_manager');
 
 const ENERGY_STATUS: Readonly<Record<EnergyErrorCode, number>> = {
   invalid_input: 400,
@@ -174,6 +189,90 @@ export function energyRoutes(api: ApiScope, deps: EnergyRouteDeps): void {
           adjustments: result.adjustments.map((adjustment) => ({ ...adjustment })),
         };
       });
+    },
+  );
+
+  /** The contract, if the caller may see it: staff, or the vendor holding it; otherwise 404. */
+  const visibleContract = (request: FastifyRequest, contractId: string) => {
+    const principal = principalOf(request);
+    const contract = model.contracts.get(contractId);
+    const visible =
+      contract?.energy !== undefined &&
+      (principal.role !== 'vendor_user' || contract.vendor === principal.vendorId);
+    if (!visible) throw new ApiError(404, 'not_found', `no energy contract ${contractId}`);
+    return contract;
+  };
+
+  api.get(
+    '/energy/contracts/:contractId/adjustments',
+    {
+      config: { access: CONTRACT_READERS },
+      schema: {
+        tags: ['energy'],
+        summary:
+          "A contract's non-routine adjustments of its baseline, every one ever recorded, with who and why; a correction supersedes an earlier one, which stays listed",
+        params: ContractParams,
+        response: { 200: AdjustmentList, ...errors },
+      },
+    },
+    async (request) => {
+      visibleContract(request, request.params.contractId);
+      return { adjustments: await deps.records.adjustmentHistory(request.params.contractId) };
+    },
+  );
+
+  api.post(
+    '/energy/contracts/:contractId/adjustments',
+    {
+      config: { access: SETTLERS },
+      preHandler: deps.limiters.write,
+      schema: {
+        tags: ['energy'],
+        summary:
+          'Records a non-routine adjustment (kWh over a date range, positive raises the baseline) with its reason; the author and time are the caller and now; append-only',
+        params: ContractParams,
+        body: AdjustmentBody,
+        response: { 201: AdjustmentList.properties.adjustments.items, ...errors },
+      },
+    },
+    async (request, reply) => {
+      visibleContract(request, request.params.contractId);
+      const { supersedes, ...rest } = request.body;
+      const adjustment = await answering(() =>
+        deps.records.recordAdjustment(
+          request.params.contractId,
+          {
+            ...rest,
+            id: randomUUID(),
+            author: principalOf(request).username,
+            recordedAt: deps.clock.now().toISOString(),
+          },
+          supersedes,
+        ),
+      );
+      return reply.code(201).send({ ...adjustment, supersedes: supersedes ?? null, superseded: false });
+    },
+  );
+
+  api.post(
+    '/energy/contracts/:contractId/baseline/freeze',
+    {
+      config: { access: SETTLERS },
+      preHandler: deps.limiters.write,
+      schema: {
+        tags: ['energy'],
+        summary:
+          "Freezes the contract's baseline model once its baseline period is over: savings are settled against it from then on, never refitted (409 if frozen already, 422 if the data is not sufficient)",
+        params: ContractParams,
+        response: { 200: FrozenBaselineReply, ...errors },
+      },
+    },
+    async (request) => {
+      visibleContract(request, request.params.contractId);
+      const frozen = await answering(() =>
+        energy.freezeBaseline(request.params.contractId, principalOf(request).username),
+      );
+      return { contractId: request.params.contractId, model: { ...frozen.model } };
     },
   );
 
