@@ -13,6 +13,19 @@ import type {
   WorkOrderDetail,
   WorkOrderList,
 } from '../../services/api/schemas.ts';
+import type {
+  Appeal,
+  AppealDecisionInput,
+  AppealInput,
+  AppealList,
+  CloseReply,
+  DecisionReply,
+  Inspection,
+  InspectionInput,
+  ScorecardDetail,
+  ScorecardList,
+  ScorecardPreview,
+} from '../../services/api/scoring-schemas.ts';
 import type { EquipmentList, IngestHealth, Series, SiteList } from '../../services/api/site-schemas.ts';
 import type {
   ContractSavings as EnergyContractSavings,
@@ -54,6 +67,19 @@ export type RollupReply = Omit<Static<typeof RollupWithYoy>, 'changes'> & {
   readonly changes: readonly RollupChange[];
 };
 export type IngestHealthReply = Static<typeof IngestHealth>;
+/**
+ * Scoring: the scorecard, its evidence records and appeals pass through the API as the scoring
+ * domain made them (services/scoring/domain/scorecard.ts, records.ts), typed by the schemas.
+ */
+export type ScorecardListReply = Static<typeof ScorecardList>;
+export type ScorecardSummary = ScorecardListReply['scorecards'][number];
+export type ScorecardDetailReply = Static<typeof ScorecardDetail>;
+export type ScorecardPreviewReply = Static<typeof ScorecardPreview>;
+export type MonthlyScorecard = ScorecardDetailReply['scorecard'];
+export type ScoreLine = MonthlyScorecard['lines'][number];
+export type EvidenceRef = ScoreLine['evidence'][number];
+export type EvidenceRecords = ScorecardDetailReply['evidence'];
+export type AppealRecord = Static<typeof Appeal>;
 
 /** A refusal or failure, with the API's stable code (translated by `errorText`). */
 export class ApiFailure extends Error {
@@ -170,4 +196,34 @@ export const api = {
       'GET',
       `/api/workorders/breaches${query({ fromMs, toMs, limit: 200 })}`,
     ),
+
+  scorecards: (month: string) =>
+    request<ScorecardListReply>('GET', `/api/scoring/scorecards${query({ month })}`),
+  scorecard: (contractId: string, month: string, revision?: number) =>
+    request<ScorecardDetailReply>(
+      'GET',
+      `/api/scoring/scorecards/${encodeURIComponent(contractId)}/${encodeURIComponent(month)}${query({ revision })}`,
+    ),
+  scorecardPreview: (contractId: string, month: string) =>
+    request<ScorecardPreviewReply>(
+      'GET',
+      `/api/scoring/scorecards/${encodeURIComponent(contractId)}/${encodeURIComponent(month)}/preview`,
+    ),
+  closeMonth: (month: string) =>
+    request<Static<typeof CloseReply>>('POST', `/api/scoring/months/${encodeURIComponent(month)}/close`, {}),
+  appeals: (filter: { state?: 'pending' | 'decided'; contractId?: string; month?: string }) =>
+    request<Static<typeof AppealList>>('GET', `/api/scoring/appeals${query({ ...filter })}`),
+  fileAppeal: (input: AppealInput) => request<AppealRecord>('POST', '/api/scoring/appeals', input),
+  decideAppeal: (input: AppealDecisionInput) =>
+    request<Static<typeof DecisionReply>>('POST', '/api/scoring/appeal-decisions', input),
+  recordInspection: (input: InspectionInput) =>
+    request<Static<typeof Inspection>>('POST', '/api/scoring/inspections', input),
+};
+
+/** Downloads: links, not fetches, so the browser saves the file the API names. */
+export const scoringReports = {
+  scorecard: (format: 'pdf' | 'csv', contractId: string, month: string, lang: string) =>
+    `/api/scoring/reports/scorecard.${format}${query({ contractId, month, lang })}`,
+  bulletin: (format: 'pdf' | 'csv', quarter: string, lang: string) =>
+    `/api/scoring/reports/bulletin.${format}${query({ quarter, lang })}`,
 };

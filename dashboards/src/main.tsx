@@ -11,11 +11,14 @@ import { EnergyPage } from './views/energy/EnergyPage.tsx';
 import { Login } from './views/Login.tsx';
 import { ManagerView } from './views/manager/ManagerView.tsx';
 import { OrderPage } from './views/OrderPage.tsx';
+import { ScorecardPage } from './views/scores/ScorecardPage.tsx';
+import { ScoresPage } from './views/scores/ScoresPage.tsx';
 import { VendorPortal } from './views/vendor/VendorPortal.tsx';
 
 /**
  * The app shell: restores the session from the cookie (`GET /api/me`), opens the live socket,
- * and routes by path — /control, /vendor, /manager, /orders/:id — with the role's home at `/`.
+ * and routes by path — /control, /vendor, /manager, /energy, /scores, /my-scores,
+ * /scores/:contractId/:month, /orders/:id — with the role's home at `/`.
  * A page a role may not use is not offered; the API refuses it anyway.
  */
 
@@ -102,15 +105,23 @@ function App() {
   );
 }
 
-function pageFor(path: string, session: Session) {
+function pageFor(target: string, session: Session) {
+  // A page keeps its own state in the query (`/scores?month=…`); the route is the path. Keyed by
+  // the whole target, a page opened again by a link starts from what the link says.
+  const path = target.split('?')[0] ?? target;
   const order = /^\/orders\/([^/]+)$/.exec(path);
   if (order?.[1]) return <OrderPage orderId={decodeURIComponent(order[1])} />;
+  const scorecard = /^\/scores\/([^/]+)\/(\d{4}-(?:0[1-9]|1[0-2]))$/.exec(path);
+  if (scorecard?.[1] && scorecard[2])
+    return <ScorecardPage key={target} contractId={decodeURIComponent(scorecard[1])} month={scorecard[2]} />;
   const role = session.me.role;
   const home = path === '/' || path === '/login' ? homeOf(role) : path;
   if (home === '/control' && role !== 'vendor_user') return <ControlRoom />;
   if (home === '/vendor' && role === 'vendor_user') return <VendorPortal />;
   if (home === '/manager' && role !== 'vendor_user') return <ManagerView />;
   if (home === '/energy' && role !== 'vendor_user') return <EnergyPage />;
+  if (home === '/scores' && role !== 'vendor_user') return <ScoresPage key={target} mine={false} />;
+  if (home === '/my-scores' && role === 'vendor_user') return <ScoresPage key={target} mine={true} />;
   return <p class="notice">{t('app.notFound')}</p>;
 }
 

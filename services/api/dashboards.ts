@@ -22,6 +22,9 @@ export const DASHBOARD_PAGES = [
   '/vendor',
   '/manager',
   '/energy',
+  '/scores',
+  '/scores/:contractId/:month',
+  '/my-scores',
   '/orders/:orderId',
 ] as const;
 

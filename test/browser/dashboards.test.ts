@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths, monthAt } from '../../dashboards/src/views/scores/months.ts';
 import { demoUserPassword } from '../../services/accounts/index.ts';
 import { launchChromium, type SignedInPage, screenshot, signIn } from '../helpers/browser.ts';
 import { ConfigFixture } from '../helpers/config-fixture.ts';
@@ -16,12 +17,20 @@ import { waitFor } from '../helpers/wait.ts';
  * simulated building: a door forced open in the simulator becomes an alarm the operator
  * acknowledges, a work order the security vendor sees arrive on its phone without a reload,
  * accepts, checks in on and resolves once the door is shut, and the manager verifies. Another
- * vendor opening that order by URL is refused. Screenshots go to test/artifacts/browser/.
+ * vendor opening that order by URL is refused. The manager records an inspection on last month's
+ * preview, closes the month and drills down to the deduction's evidence; the vendor sees only its
+ * own scorecard and disputes the deduction, and the manager overturns it into revision 2.
+ * Screenshots go to test/artifacts/browser/.
  */
 
 const DOOR = 'MB-DOOR-01';
 const VENDOR = 'jindun-security';
 const OTHER_VENDOR = 'antu-lifts';
+/** The contracts of VENDOR and OTHER_VENDOR in the sample configuration. */
+const CONTRACT = 'security-2025';
+const OTHER_CONTRACT = 'lifts-2025';
+/** The month the scoring steps close: the last one ended at the site. */
+const LAST_MONTH = addMonths(monthAt(Date.now(), 'Asia/Shanghai'), -1);
 const PHONE = { width: 390, height: 844 };
 const WALL = { width: 1920, height: 1080 };
 
@@ -34,6 +43,7 @@ describe('dashboards in a real browser', () => {
   let vendor: SignedInPage;
   let faultId: string;
   let orderId: string;
+  let scorer: SignedInPage;
   const opened: SignedInPage[] = [];
 
   const open = async (username: string, viewport = WALL): Promise<SignedInPage> => {
@@ -242,6 +252,120 @@ describe('dashboards in a real browser', () => {
     );
     expect(await other.page.locator('.order-page').count()).toBe(0);
     await screenshot(other.page, 'other-vendor-refused');
+  }, 30_000);
+
+  it("the manager records an inspection on last month's preview, closes the month and drills down to the evidence", async () => {
+    scorer = await open('manager', WALL);
+    const { page } = scorer;
+    await page.goto('/scores');
+    await page.waitForSelector(`[data-testid="scores"][data-month="${LAST_MONTH}"]`);
+    // A fresh database: nothing of last month is closed, every contract in force is listed as such.
+    const waiting = page.locator(`[data-testid="not-closed"] li[data-contract="${CONTRACT}"]`);
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain('尚未关账');
+    expect(await page.locator('[data-testid="scores-empty"]').textContent()).toContain('尚无已关账');
+
+    await waiting.getByRole('link').click();
+    await page.waitForSelector(`.scorecard-page[data-contract="${CONTRACT}"][data-closed="false"]`);
+    expect(await page.textContent('[data-testid="preview-note"]')).toContain('尚未关账');
+    const form = page.locator('[data-testid="inspection-form"]');
+    await form.locator('select[name=level]').selectOption('major');
+    await form.locator('textarea[name=description]').fill('消防控制室无人值守');
+    await form.locator('button[data-submit="inspection"]').click();
+    const major = page.locator('[data-testid="lines"] tr[data-item="inspectionMajor"]');
+    await major.waitFor({ timeout: 10_000 });
+    expect(await major.textContent()).toContain('消防控制室无人值守');
+
+    await page.getByRole('link', { name: '返回' }).click();
+    await page.click('[data-testid="close-month"]');
+    expect(await page.textContent('.close-month')).toContain('确认关账');
+    await page.click('[data-testid="close-month-confirm"]');
+    const row = page.locator(`[data-testid="scorecards"] tr[data-contract="${CONTRACT}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await page.waitForSelector('[data-testid="not-closed"]', { state: 'detached' });
+    expect(await page.textContent('[data-testid="closed-note"]')).toMatch(/已关账：\d+ 份评分表/);
+    // Ranked by score: the one deduction puts the security contract last, below a full score.
+    const ranking = await page
+      .locator('[data-testid="scorecards"] tbody tr')
+      .evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-contract')));
+    expect(ranking.length).toBeGreaterThan(1);
+    expect(ranking.at(-1)).toBe(CONTRACT);
+    expect(await row.locator('td[data-column="deductions"]').textContent()).toMatch(/^−\d/);
+    await page.waitForSelector('.scores .chart canvas');
+    await screenshot(page, 'scores');
+
+    await row.getByRole('link', { name: CONTRACT }).click();
+    await page.waitForSelector(`.scorecard-page[data-closed="true"][data-revision="1"]`);
+    const line = page.locator('[data-testid="lines"] tr[data-item="inspectionMajor"]');
+    expect(await line.getAttribute('data-status')).toBe('counted');
+    // The evidence: the inspection record the API sent with the scorecard, and who recorded it.
+    const evidence = line.locator('li[data-evidence="inspection"]');
+    expect(await evidence.textContent()).toMatch(
+      /检查记录 \d+ 第 1 项.*月度考核检查.*重大问题：消防控制室无人值守/,
+    );
+    expect(await page.locator('[data-testid="revisions"] tbody tr').count()).toBe(1);
+    const pdf = await page.request.get(
+      (await page.getAttribute('[data-testid="scorecard-pdf"]', 'href')) ?? '',
+    );
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await screenshot(page, 'scorecard-drill-down');
+    expect(scorer.problems).toEqual([]);
+  }, 60_000);
+
+  it('shows the vendor only its own scorecards and takes its dispute of the deduction', async () => {
+    const { page } = vendor;
+    await page.goto('/my-scores');
+    await page.waitForSelector(`[data-testid="my-scores"] [data-testid="scorecards"] tr[data-contract]`);
+    const contracts = await page
+      .locator('[data-testid="scorecards"] tbody tr')
+      .evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-contract')));
+    expect(contracts).toEqual([CONTRACT]);
+    expect(await page.textContent('main')).not.toContain(OTHER_CONTRACT);
+    await screenshot(page, 'vendor-scores');
+
+    await page.getByRole('link', { name: CONTRACT }).click();
+    const line = page.locator('[data-testid="lines"] tr[data-item="inspectionMajor"]');
+    await line.waitFor();
+    await line.locator('button[data-dispute]').click();
+    await page.fill(
+      '[data-testid="dispute-form"] textarea[name=statement]',
+      '当日值守人员在岗，有监控录像为证',
+    );
+    await page.click('[data-testid="dispute-form"] button[data-submit="appeal"]');
+    await page.waitForSelector(
+      '[data-testid="lines"] tr[data-item="inspectionMajor"][data-appeal="pending"]',
+    );
+    expect(await page.textContent('[data-testid="appeals"] li[data-state="pending"]')).toContain(
+      '当日值守人员在岗',
+    );
+    expect(await line.locator('button[data-dispute]').count()).toBe(0);
+    await screenshot(page, 'vendor-scorecard-appeal');
+
+    // Another vendor's contract by URL: nothing but that there is nothing to see.
+    await page.goto(`/scores/${OTHER_CONTRACT}/${LAST_MONTH}`);
+    await page.waitForSelector('[data-testid="scorecard-not-found"]');
+    expect(await page.locator('.scorecard-page').count()).toBe(0);
+    expect(vendor.problems).toEqual([]);
+  }, 30_000);
+
+  it('the manager overturns the appeal and the next revision withdraws the deduction', async () => {
+    const { page } = scorer;
+    await page.reload();
+    const pending = page.locator('[data-testid="appeals"] li[data-state="pending"]');
+    await pending.waitFor();
+    await pending.locator('textarea[name=reason]').fill('调阅监控录像，值守人员在岗');
+    await pending.locator('button[data-decide="overturned"]').click();
+    await page.waitForSelector('.scorecard-page[data-revision="2"]');
+    const line = page.locator('[data-testid="lines"] tr[data-item="inspectionMajor"]');
+    expect(await line.getAttribute('data-status')).toBe('overturned');
+    expect(await line.getAttribute('data-appeal')).toBe('overturned');
+    expect(await page.textContent('[data-testid="appeals"] li[data-state="overturned"]')).toContain(
+      '调阅监控录像，值守人员在岗',
+    );
+    expect(await page.locator('[data-testid="revisions"] tbody tr').count()).toBe(2);
+    await screenshot(page, 'scorecard-overturned');
+    expect(scorer.problems).toEqual([]);
   }, 30_000);
 
   it('switches the whole interface to English', async () => {

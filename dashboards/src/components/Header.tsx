@@ -19,7 +19,14 @@ const LINKS = [
     label: 'nav.energy',
     roles: ['facilities_manager', 'administrator', 'auditor', 'operator'],
   },
+  {
+    path: '/scores',
+    label: 'nav.scores',
+    roles: ['facilities_manager', 'administrator', 'auditor', 'operator'],
+  },
   { path: '/vendor', label: 'nav.vendor', roles: ['vendor_user'] },
+  // A vendor's drill-down is the staff's page too (/scores/:contractId/:month).
+  { path: '/my-scores', label: 'nav.myScores', roles: ['vendor_user'], also: '/scores/' },
 ] as const;
 
 export function Header({
@@ -44,7 +51,12 @@ export function Header({
           <a
             key={link.path}
             href={link.path}
-            class={location.pathname.startsWith(link.path) ? 'active' : ''}
+            class={
+              location.pathname.startsWith(link.path) ||
+              ('also' in link && location.pathname.startsWith(link.also))
+                ? 'active'
+                : ''
+            }
             onClick={(event) => {
               event.preventDefault();
               navigate(link.path);

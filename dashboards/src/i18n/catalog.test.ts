@@ -3,9 +3,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_CATEGORIES, SEVERITIES } from '../../../config/schema/common.ts';
+import { GRADES } from '../../../config/schema/scoring.ts';
 import { ACCOUNT_ROLES } from '../../../services/accounts/principal.ts';
+import { ScorecardSummary } from '../../../services/api/scoring-schemas.ts';
 import { MODEL_TYPES } from '../../../services/energy/baseline/model.ts';
 import { INCIDENT_STATES } from '../../../services/incidents/types.ts';
+import { SCORING_ERROR_CODES } from '../../../services/scoring/domain/errors.ts';
+import { SCORE_ITEMS } from '../../../services/scoring/domain/items.ts';
+import { SCORING_LABELS } from '../../../services/scoring/domain/labels.ts';
+import {
+  BONUS_KINDS,
+  COMPLAINT_CHANNELS,
+  COMPLAINT_RESULTS,
+  FINDING_LEVELS,
+  INSPECTION_KINDS,
+  RECTIFICATION_OUTCOMES,
+} from '../../../services/scoring/domain/records.ts';
+import { APPEAL_STATES, EvidenceRef, ScoreLine } from '../../../services/scoring/domain/scorecard.ts';
 import {
   ACTION_RULES,
   SLA_TARGETS,
@@ -14,6 +28,25 @@ import {
 } from '../../../services/workorders/domain/index.ts';
 import { BOARDS, TONE } from '../status.ts';
 import { CATALOGS, en, LOCALES, zhCN } from './catalog.ts';
+
+/** The scorecard's codes the scoring pages name, read from the scoring domain's own schemas. */
+const LINE_STATUSES = ScoreLine.properties.status.enum;
+const EVIDENCE_TYPES = EvidenceRef.anyOf.map((variant) => variant.properties.type.const);
+const REVISION_REASONS = ScorecardSummary.properties.reason.enum;
+const SCORING_CODES: Readonly<Record<string, readonly string[]>> = {
+  item: SCORE_ITEMS,
+  grade: GRADES,
+  appeal: APPEAL_STATES,
+  lineStatus: LINE_STATUSES,
+  evidence: EVIDENCE_TYPES,
+  revision: REVISION_REASONS,
+  inspectionKind: INSPECTION_KINDS,
+  findingLevel: FINDING_LEVELS,
+  complaintChannel: COMPLAINT_CHANNELS,
+  complaintResult: COMPLAINT_RESULTS,
+  rectificationOutcome: RECTIFICATION_OUTCOMES,
+  bonusKind: BONUS_KINDS,
+};
 
 const placeholders = (text: string): string[] =>
   [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
@@ -64,7 +97,45 @@ describe('the i18n catalogue', () => {
       ...BOARDS.map((board) => `board.${board}`),
       ...WORK_ORDER_ERROR_CODES.map((code) => `error.${code}`),
       ...MODEL_TYPES.map((type) => `energy.modelType.${type}`),
+      ...Object.entries(SCORING_CODES).flatMap(([group, codes]) =>
+        codes.map((code) => `scores.${group}.${code}`),
+      ),
+      ...SCORING_ERROR_CODES.map((code) => `error.${code}`),
     ];
     expect(expected.filter((key) => !(key in zhCN))).toEqual([]);
+  });
+
+  it("names a scorecard's items, grades, appeal and line states, evidence and revisions as its PDF does", () => {
+    // The page and the 月度考核评分表 a vendor is handed must not disagree on what a line is.
+    const pairs: [string, string][] = [
+      ...SCORE_ITEMS.map((item): [string, string] => [`scores.item.${item}`, `scoring.item.${item}`]),
+      ...GRADES.map((grade): [string, string] => [`scores.grade.${grade}`, `scoring.grade.${grade}`]),
+      ...APPEAL_STATES.map((state): [string, string] => [
+        `scores.appeal.${state}`,
+        `scoring.appeal.${state}`,
+      ]),
+      ...LINE_STATUSES.map((status): [string, string] => [
+        `scores.lineStatus.${status}`,
+        `scoring.status.${status}`,
+      ]),
+      ...EVIDENCE_TYPES.map((type): [string, string] => [
+        `scores.evidence.${type}`,
+        `scoring.evidence.${type}`,
+      ]),
+      ...REVISION_REASONS.map((reason): [string, string] => [
+        `scores.revision.${reason}`,
+        `scoring.revision.${reason}`,
+      ]),
+      ...INSPECTION_KINDS.map((kind): [string, string] => [
+        `scores.inspectionKind.${kind}`,
+        `scoring.inspection.${kind}`,
+      ]),
+      ['scores.capped', 'scoring.status.capped'],
+    ];
+    for (const locale of LOCALES)
+      for (const [page, report] of pairs) {
+        const label = SCORING_LABELS[report as keyof typeof SCORING_LABELS];
+        expect(CATALOGS[locale][page as keyof typeof zhCN], `${locale} ${page}`).toBe(label[locale]);
+      }
   });
 });
