@@ -10,6 +10,7 @@ import { ManualClock } from '../../services/runtime/clock.ts';
 import { createLogger } from '../../services/runtime/logger.ts';
 import { sampleConfigDir } from '../helpers/config-fixture.ts';
 import { stackSettings, uniqueName } from '../helpers/stack.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 /**
  * The demo's simulated past, written to the real VictoriaMetrics under a label of this run: the
@@ -65,6 +66,18 @@ describe('demo history', () => {
     expect(result.settlement.savingsFraction).toBeGreaterThan(0.06);
     expect(result.settlement.savingsFraction).toBeLessThan(0.16);
 
+    // The store shows freshly written series to searches after a moment (its index flushes): the
+    // second start must find them, as a demo restarted later would.
+    const firstDays = [
+      Date.parse('2024-01-01T00:00:00+08:00'),
+      Date.parse('2024-01-03T00:00:00+08:00'),
+    ] as const;
+    await waitFor(
+      async () => ((await store.samples('MB-EM-01000.energy', ...firstDays)).length > 0 ? true : undefined),
+      'the first days to be searchable',
+      20_000,
+      250,
+    );
     const second = history();
     await second.start();
     await second.finished();
