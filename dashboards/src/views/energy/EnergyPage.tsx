@@ -5,12 +5,10 @@ import { Chart } from '../../components/Chart.tsx';
 import { useLoad } from '../../components/hooks.ts';
 import { formatNumber, pick, t, tOr } from '../../i18n/i18n.ts';
 import { buildingNames, useSession } from '../../session.ts';
+import { addMonths, wallClockAt } from '../scores/months.ts';
 
 const DAY_MS = 86_400_000;
 const ITEMS = ['01000', '01A00', '01B00', '01C00', '01D00', '02000'] as const;
-
-/** An ISO date (site dates are Asia/Shanghai in the sample; the API takes dates, not instants). */
-const isoDate = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /**
  * The manager's energy page: per energy performance contract, the weather-normalised baseline
@@ -19,7 +17,10 @@ const isoDate = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString
  * building and sub-item with intensities and 同比, and the monthly report to download.
  */
 export function EnergyPage() {
-  const { live } = useSession();
+  const { live, sites } = useSession();
+  // Dates at the site, whatever the browser's zone: the API takes site dates, not instants.
+  const timeZone = sites[0]?.timezone ?? 'Asia/Shanghai';
+  const isoDate = (ms: number): string => wallClockAt(ms, timeZone).date;
   const contracts = useLoad(() => api.energyContracts(), []);
   const [picked, setPicked] = useState<string | undefined>(undefined);
   const list = contracts.data?.contracts ?? [];
@@ -33,7 +34,7 @@ export function EnergyPage() {
   );
   const monthStart = `${yesterday.slice(0, 7)}-01`;
   const rollup = useLoad(() => api.energyRollup(monthStart, yesterday), [monthStart, yesterday]);
-  const lastMonth = isoDate(Date.parse(`${monthStart}T00:00:00Z`) - DAY_MS).slice(0, 7);
+  const lastMonth = addMonths(monthStart.slice(0, 7), -1);
 
   return (
     <div class="energy">
