@@ -1,26 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/config-fixture.ts';
+import { runBench } from '../helpers/bench-process.ts';
 import { stackSettings } from '../helpers/stack.ts';
 import { QUICK_SIZES } from './scoring/scoring-bench.ts';
-
-function runBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'test', 'bench', 'run.ts'), ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 /**
  * `npm run bench -- scoring --quick --json` end to end: a fresh database with 10 contracts and
