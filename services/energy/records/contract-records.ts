@@ -192,7 +192,7 @@ export class EnergyRecordsStore implements ContractRecords {
                        where b.contract_id = a.contract_id and b.supersedes = a.adjustment_id) as superseded
          from energy_adjustments a
         where a.contract_id = $1
-        order by a.recorded_at, a.adjustment_id`,
+        order by a.recorded_at, a.seq`,
       [contractId],
     );
     return rows.map((row) => ({
