@@ -51,6 +51,26 @@ describe('the sample configuration', () => {
     expect(model.revision).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  // The demo and the tests that run it in real time (test/browser/dashboards.test.ts,
+  // test/integration/process.test.ts, demo-history.test.ts) route a forced door to security-2025,
+  // score last month's security contract and settle the energy contract's savings. Once a term
+  // ends, those tests fail far from the cause; this fails first, 60 days ahead, and says why.
+  it.each(['security-2025', 'energy-epc-2025'])(
+    'keeps %s in force around today, as the real-time demo tests need',
+    (id) => {
+      const term = loadConfig(sampleConfigDir).contracts.get(id)?.term;
+      const day = (offsetDays: number): string =>
+        new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+      const needed = { start: day(-45), end: day(60) };
+      const covers = term !== undefined && term.start <= needed.start && term.end >= needed.end;
+      expect(
+        covers,
+        `config/sample/contracts.yaml: ${id} runs ${term?.start}..${term?.end}, but the demo tests need ` +
+          `${needed.start}..${needed.end}; extend the sample term`,
+      ).toBe(true);
+    },
+  );
+
   it('gives the same revision for the same content and a new one after a change', () => {
     const fixture = new ConfigFixture();
     try {
