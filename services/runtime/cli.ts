@@ -19,7 +19,7 @@ import { verifyAuditCommand } from '../scoring/cli/verify-audit.ts';
 import { ScoringError } from '../scoring/domain/errors.ts';
 import { ScoringStore } from '../scoring/store/scoring-store.ts';
 import { selectHistoriesAsOf } from '../workorders/store/histories.ts';
-import { systemClock } from './clock.ts';
+import { type Clock, OffsetClock, systemClock } from './clock.ts';
 import { PostgresConnection } from './connections/postgres.ts';
 import { exitOnSignals, Lifecycle } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
@@ -38,8 +38,10 @@ const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'u
 const USAGE = `steward ${version}: facility monitoring and vendor supervision
 
 usage:
-  steward <role> [--port N] [--host ADDR] [--config DIR] [--demo]
+  steward <role> [--port N] [--host ADDR] [--config DIR] [--demo [--clock-start INSTANT]]
       roles: gateway | workers | api | simulate | all (everything in one process)
+      --clock-start (demo only): the platform's clock starts at this ISO 8601 instant with an
+      offset, e.g. 2026-10-31T23:56:00+08:00, and runs at normal speed from there
   steward migrate [--config DIR]       apply database migrations and sync the configuration
   steward config check [--config DIR]  validate the configuration and print a summary
   steward device-secret <device>...    make a random password per device and its hash line
@@ -64,6 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       host: { type: 'string' },
       config: { type: 'string' },
       demo: { type: 'boolean', default: false },
+      'clock-start': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
       limit: { type: 'string' },
@@ -138,9 +141,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
       return fail(`--port must be an integer from 0 to 65535, got ${values.port}`, EXIT_USAGE);
     }
-    return runRole(command as Role, settings, { port, host: values.host, demo: values.demo });
+    const clock = demoClock(values['clock-start'], values.demo);
+    if (typeof clock === 'string') return fail(clock, EXIT_USAGE);
+    return runRole(command as Role, settings, { port, host: values.host, demo: values.demo, clock });
   }
   return fail(command ? `unknown command ${command}\n\n${USAGE}` : USAGE, EXIT_USAGE);
+}
+
+/** An instant with its offset (or Z): a local time alone would depend on the host's zone. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The system clock, or with `--clock-start` (demo mode only) a clock from that instant; a string is the usage error. */
+function demoClock(start: string | undefined, demo: boolean): Clock | string {
+  if (start === undefined) return systemClock;
+  if (!demo)
+    return '--clock-start is for demo mode only (add --demo); a production process keeps the system clock';
+  const ms = INSTANT.test(start) ? Date.parse(start) : Number.NaN;
+  if (Number.isNaN(ms))
+    return `--clock-start must be an ISO 8601 instant with an offset, e.g. 2026-10-31T23:56:00+08:00; got ${start}`;
+  return new OffsetClock(ms);
 }
 
 function loadOrReport(settings: Settings): SiteModel | number {
@@ -254,20 +273,21 @@ async function migrateCommand(settings: Settings): Promise<number> {
 async function runRole(
   role: Role,
   settings: Settings,
-  options: { port: number | undefined; host: string | undefined; demo: boolean },
+  options: { port: number | undefined; host: string | undefined; demo: boolean; clock: Clock },
 ): Promise<number> {
+  const { clock } = options;
   const model = loadOrReport(settings);
   if (typeof model === 'number') return model;
   const logger = createLogger(settings, role);
   // The holiday dataset is an npm package updated once a year; say so when it falls behind.
-  const staleCalendar = checkCoverage(new ChineseWorkingCalendar().siteDate(systemClock.nowMs()));
+  const staleCalendar = checkCoverage(new ChineseWorkingCalendar().siteDate(clock.nowMs()));
   if (staleCalendar) logger.warn({ calendar: staleCalendar }, 'working calendar dataset needs an update');
   const composed = composeProcess({
     role,
     settings,
     model,
     logger,
-    clock: systemClock,
+    clock,
     version,
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
@@ -286,6 +306,7 @@ async function runRole(
     print(
       [
         `steward ${role} is running (demo mode)`,
+        ...(clock === systemClock ? [] : [`  clock    ${clock.now().toISOString()} (--clock-start)`]),
         `  health   ${url}/health`,
         `  metrics  ${url}/metrics`,
         ...(composed.demoUsers

@@ -12,6 +12,28 @@ export const systemClock: Clock = {
   nowMs: () => Date.now(),
 };
 
+/**
+ * A clock that reads `startMs` when it is made and then runs at the system clock's speed: the
+ * demo's `--clock-start`, so a demonstration (or an end-to-end test) can stand just before a month
+ * end, or inside a sample contract's term, without waiting for the calendar. Never used outside
+ * demo mode: a production process keeps the system clock.
+ */
+export class OffsetClock implements Clock {
+  readonly #offsetMs: number;
+
+  constructor(startMs: number, systemNowMs: number = Date.now()) {
+    this.#offsetMs = startMs - systemNowMs;
+  }
+
+  now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  nowMs(): number {
+    return Date.now() + this.#offsetMs;
+  }
+}
+
 /** A clock tests set and advance by hand. */
 export class ManualClock implements Clock {
   #ms: number;

@@ -6,6 +6,8 @@ export interface HealthReport {
   readonly version: string;
   readonly configRevision: string;
   readonly uptimeS: number;
+  /** The role's clock (the system clock, or the demo's `--clock-start` clock), to compare roles and hosts. */
+  readonly nowMs: number;
   readonly dependencies: Readonly<Record<string, DependencyHealth>>;
 }
 
@@ -24,6 +26,7 @@ export async function healthReport(
     version: identity.version,
     configRevision: identity.configRevision,
     uptimeS: Math.round((identity.nowMs - identity.startedAtMs) / 1000),
+    nowMs: identity.nowMs,
     dependencies,
   };
 }

@@ -127,6 +127,21 @@ describe('steward processes on the real stack', () => {
     }
   });
 
+  it('takes --clock-start only in demo mode and only as an instant with its offset', async () => {
+    const production = await runSteward(
+      ['all', '--port', '0', '--clock-start', '2026-10-31T23:56:00+08:00'],
+      env,
+    );
+    expect(production.code).toBe(64);
+    expect(production.stderr).toContain('--clock-start is for demo mode only');
+    const local = await runSteward(
+      ['all', '--demo', '--port', '0', '--clock-start', '2026-10-31T23:56:00'],
+      env,
+    );
+    expect(local.code).toBe(64);
+    expect(local.stderr).toContain('must be an ISO 8601 instant with an offset');
+  });
+
   it('gives up with a clear error when PostgreSQL stays unreachable', async () => {
     const result = await runSteward(['api', '--port', '0'], {
       ...env,
