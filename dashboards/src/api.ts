@@ -18,13 +18,28 @@ import type {
   AppealDecisionInput,
   AppealInput,
   AppealList,
+  Bulletin,
   CloseReply,
+  Commendation,
+  CommendationInput,
+  Complaint,
+  ComplaintConclusionInput,
+  ComplaintInput,
+  ContractInputs,
   DecisionReply,
+  Evaluation,
   Inspection,
   InspectionInput,
+  LeadershipReview,
+  LeadershipReviewInput,
+  RectificationNotice,
+  RectificationNoticeInput,
+  RectificationOutcomeInput,
   ScorecardDetail,
   ScorecardList,
   ScorecardPreview,
+  Survey,
+  SurveyInput,
 } from '../../services/api/scoring-schemas.ts';
 import type { EquipmentList, IngestHealth, Series, SiteList } from '../../services/api/site-schemas.ts';
 import type {
@@ -80,6 +95,12 @@ export type ScoreLine = MonthlyScorecard['lines'][number];
 export type EvidenceRef = ScoreLine['evidence'][number];
 export type EvidenceRecords = ScorecardDetailReply['evidence'];
 export type AppealRecord = Static<typeof Appeal>;
+export type ContractInputsReply = Static<typeof ContractInputs>;
+export type BulletinReply = Static<typeof Bulletin>;
+export type EvaluationReply = Static<typeof Evaluation>;
+export type Consequence = EvaluationReply['consequences'][number];
+/** A document or photo an input points to (never the bytes). */
+export type Attachment = NonNullable<InspectionInput['attachments']>[number];
 
 /** A refusal or failure, with the API's stable code (translated by `errorText`). */
 export class ApiFailure extends Error {
@@ -218,6 +239,31 @@ export const api = {
     request<Static<typeof DecisionReply>>('POST', '/api/scoring/appeal-decisions', input),
   recordInspection: (input: InspectionInput) =>
     request<Static<typeof Inspection>>('POST', '/api/scoring/inspections', input),
+  issueRectification: (input: RectificationNoticeInput) =>
+    request<Static<typeof RectificationNotice>>('POST', '/api/scoring/rectification-notices', input),
+  recordRectificationOutcome: (input: RectificationOutcomeInput) =>
+    request<Static<typeof RectificationNotice>>('POST', '/api/scoring/rectification-outcomes', input),
+  recordComplaint: (input: ComplaintInput) =>
+    request<Static<typeof Complaint>>('POST', '/api/scoring/complaints', input),
+  concludeComplaint: (input: ComplaintConclusionInput) =>
+    request<Static<typeof Complaint>>('POST', '/api/scoring/complaint-conclusions', input),
+  recordCommendation: (input: CommendationInput) =>
+    request<Static<typeof Commendation>>('POST', '/api/scoring/commendations', input),
+  recordSurvey: (input: SurveyInput) => request<Static<typeof Survey>>('POST', '/api/scoring/surveys', input),
+  recordLeadershipReview: (input: LeadershipReviewInput) =>
+    request<Static<typeof LeadershipReview>>('POST', '/api/scoring/leadership-reviews', input),
+  contractInputs: (contractId: string, period: string) =>
+    request<ContractInputsReply>(
+      'GET',
+      `/api/scoring/contracts/${encodeURIComponent(contractId)}/inputs${query({ period })}`,
+    ),
+  bulletin: (quarter: string) =>
+    request<BulletinReply>('GET', `/api/scoring/bulletins/${encodeURIComponent(quarter)}`),
+  evaluation: (contractId: string, year: string) =>
+    request<EvaluationReply>(
+      'GET',
+      `/api/scoring/evaluations/${encodeURIComponent(contractId)}/${encodeURIComponent(year)}`,
+    ),
 };
 
 /** Downloads: links, not fetches, so the browser saves the file the API names. */
@@ -226,4 +272,5 @@ export const scoringReports = {
     `/api/scoring/reports/scorecard.${format}${query({ contractId, month, lang })}`,
   bulletin: (format: 'pdf' | 'csv', quarter: string, lang: string) =>
     `/api/scoring/reports/bulletin.${format}${query({ quarter, lang })}`,
+  bulletinJson: (quarter: string) => `/api/scoring/bulletins/${encodeURIComponent(quarter)}`,
 };

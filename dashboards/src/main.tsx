@@ -11,6 +11,7 @@ import { EnergyPage } from './views/energy/EnergyPage.tsx';
 import { Login } from './views/Login.tsx';
 import { ManagerView } from './views/manager/ManagerView.tsx';
 import { OrderPage } from './views/OrderPage.tsx';
+import { AnnualPage } from './views/scores/AnnualPage.tsx';
 import { ScorecardPage } from './views/scores/ScorecardPage.tsx';
 import { ScoresPage } from './views/scores/ScoresPage.tsx';
 import { VendorPortal } from './views/vendor/VendorPortal.tsx';
@@ -18,7 +19,7 @@ import { VendorPortal } from './views/vendor/VendorPortal.tsx';
 /**
  * The app shell: restores the session from the cookie (`GET /api/me`), opens the live socket,
  * and routes by path — /control, /vendor, /manager, /energy, /scores, /my-scores,
- * /scores/:contractId/:month, /orders/:id — with the role's home at `/`.
+ * /scores/:contractId/:month, /scores/annual/:year, /orders/:id — with the role's home at `/`.
  * A page a role may not use is not offered; the API refuses it anyway.
  */
 
@@ -115,6 +116,8 @@ function pageFor(target: string, session: Session) {
   if (scorecard?.[1] && scorecard[2])
     return <ScorecardPage key={target} contractId={decodeURIComponent(scorecard[1])} month={scorecard[2]} />;
   const role = session.me.role;
+  const annual = /^\/scores\/annual\/(\d{4})$/.exec(path);
+  if (annual?.[1] && role !== 'vendor_user') return <AnnualPage key={target} year={annual[1]} />;
   const home = path === '/' || path === '/login' ? homeOf(role) : path;
   if (home === '/control' && role !== 'vendor_user') return <ControlRoom />;
   if (home === '/vendor' && role === 'vendor_user') return <VendorPortal />;

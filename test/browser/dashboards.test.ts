@@ -19,8 +19,10 @@ import { waitFor } from '../helpers/wait.ts';
  * accepts, checks in on and resolves once the door is shut, and the manager verifies. Another
  * vendor opening that order by URL is refused. The manager records an inspection on last month's
  * preview, closes the month and drills down to the deduction's evidence; the vendor sees only its
- * own scorecard and disputes the deduction, and the manager overturns it into revision 2.
- * Screenshots go to test/artifacts/browser/.
+ * own scorecard and disputes the deduction, and the manager overturns it into revision 2. The
+ * manager also records a complaint and its verified conclusion through their forms, reads the
+ * year's annual evaluation, and the vendor gets the quarterly bulletin only once its quarter is
+ * closed. Screenshots go to test/artifacts/browser/.
  */
 
 const DOOR = 'MB-DOOR-01';
@@ -276,6 +278,54 @@ describe('dashboards in a real browser', () => {
     await major.waitFor({ timeout: 10_000 });
     expect(await major.textContent()).toContain('消防控制室无人值守');
 
+    // A complaint through its form, then its investigation's conclusion with the evidence: verified,
+    // it deducts, and the refreshed preview shows the new line.
+    const inputs = page.locator('[data-testid="manager-inputs"]');
+    await inputs.locator('button[data-input="complaint"]').click();
+    const complaint = page.locator('[data-testid="complaint-form"]');
+    await complaint.locator('select[name=channel]').selectOption('hotline');
+    await complaint.locator('textarea[name=summary]').fill('夜间大门无人值守，访客直接进入');
+    await complaint.locator('button[data-submit="complaint"]').click();
+    const complaintId = await complaint.locator('[role="status"]').getAttribute('data-recorded');
+    expect(complaintId).toMatch(/^\d+$/);
+    expect(await page.locator('[data-testid="lines"] tr[data-item="verifiedComplaint"]').count()).toBe(0);
+    await inputs.locator('button[data-input="conclusion"]').click();
+    const conclusion = page.locator('[data-testid="conclusion-form"]');
+    await conclusion
+      .locator(`select[name=complaintId] option[value="${complaintId}"]`)
+      .waitFor({ state: 'attached' });
+    await conclusion.locator('select[name=complaintId]').selectOption(complaintId ?? '');
+    await conclusion.locator('select[name=result]').selectOption('verified');
+    await conclusion.locator('textarea[name=finding]').fill('调阅监控录像，值守人员离岗 40 分钟');
+    await conclusion.locator('input[name=evidenceName]').fill('监控截图.png');
+    await conclusion.locator('input[name=evidenceUri]').fill('https://files.example.gov.cn/scoring/cctv.png');
+    await conclusion.locator('button[data-submit="conclusion"]').click();
+    const verified = page.locator('[data-testid="lines"] tr[data-item="verifiedComplaint"]');
+    await verified.waitFor({ timeout: 10_000 });
+    expect(await verified.textContent()).toContain('夜间大门无人值守');
+    expect(await verified.locator('li[data-evidence="attachment"]').textContent()).toContain('监控截图.png');
+    // The form has nothing left to conclude.
+    await page.waitForSelector('[data-testid="no-open-complaints"]');
+    await screenshot(page, 'scorecard-preview-complaint');
+
+    // A satisfaction survey: the response rate as it is typed, then the year's rates as scored.
+    await inputs.locator('button[data-input="survey"]').click();
+    const survey = page.locator('[data-testid="survey-form"]');
+    await survey.locator('input[name=distributed]').fill('40');
+    await survey.locator('input[name=returned]').fill('38');
+    expect(await page.textContent('[data-testid="response-rate"]')).toContain('95%');
+    await survey.locator('input[name=itemLabel]').fill('门岗值守');
+    for (const [rating, count] of Object.entries({ excellent: '30', good: '6', fair: '2', poor: '0' }))
+      await survey.locator(`input[name=count-${rating}]`).fill(count);
+    await survey.locator('textarea[name=comments]').fill('夜间值守需加强');
+    await survey.locator('button[data-submit="survey"]').click();
+    // 优 and 较好 are the sample scheme's satisfied ratings: 36 of 38 answers.
+    const surveyed = page.locator('[data-testid="year-figures"] tr[data-survey]');
+    await surveyed.waitFor({ timeout: 10_000 });
+    expect(await surveyed.locator('td[data-rate]').textContent()).toContain('94.74%');
+    expect(await surveyed.locator('td[data-response-rate]').getAttribute('data-response-rate')).toBe('0.95');
+    await screenshot(page, 'scorecard-preview-survey');
+
     await page.getByRole('link', { name: '返回' }).click();
     await page.click('[data-testid="close-month"]');
     expect(await page.textContent('.close-month')).toContain('确认关账');
@@ -367,6 +417,72 @@ describe('dashboards in a real browser', () => {
     await screenshot(page, 'scorecard-overturned');
     expect(scorer.problems).toEqual([]);
   }, 30_000);
+
+  it('shows the manager the annual evaluation: levels with their weights, grade and consequences, listed only', async () => {
+    const { page } = scorer;
+    const year = LAST_MONTH.slice(0, 4);
+    await page.goto(`/scores?month=${LAST_MONTH}`);
+    await page.getByRole('link', { name: `${year} 年度考评` }).click();
+    await page.waitForSelector(`[data-testid="annual"][data-year="${year}"]`);
+    const section = page.locator(`.contract-year[data-contract="${CONTRACT}"]`);
+    await section.waitFor({ timeout: 15_000 });
+    expect(await page.locator(`[data-testid="annual-summary"] tr[data-contract="${CONTRACT}"]`).count()).toBe(
+      1,
+    );
+    const levels = await section
+      .locator('[data-testid="levels"] tbody tr')
+      .evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-level')));
+    expect(levels).toEqual(['dailyPatrols', 'monthlyAssessments', 'leadershipReview', 'satisfaction']);
+    // Last month is closed: the monthly level has a score, and the year has a grade from it.
+    expect(
+      await section.locator('tr[data-level="monthlyAssessments"] td[data-score]').getAttribute('data-score'),
+    ).toMatch(/^\d/);
+    expect(await section.getAttribute('data-grade')).toMatch(/^(excellent|good|pass|fail)$/);
+    expect(await section.locator('[data-testid="annual-result"]').textContent()).toContain('年度考评');
+    expect(
+      await section.locator('[data-testid="consequences"], [data-testid="consequences-none"]').count(),
+    ).toBe(1);
+    expect(await page.textContent('[data-testid="listed-not-applied"]')).toContain('系统不会自动');
+    await screenshot(page, 'annual');
+    expect(scorer.problems).toEqual([]);
+  }, 60_000);
+
+  it('offers the vendor the quarterly bulletin only once all three of its months are closed', async () => {
+    const { page } = vendor;
+    // Last month's quarter has months still open: not published, no link.
+    await page.goto(`/my-scores?month=${LAST_MONTH}`);
+    await page.waitForSelector('[data-testid="bulletin-not-published"]');
+    expect(await page.locator('[data-testid="bulletin-pdf"]').count()).toBe(0);
+
+    // The manager closes the last quarter that has ended, month by month.
+    const current = monthAt(Date.now(), 'Asia/Shanghai');
+    const quarterStart = addMonths(current, -((Number(current.slice(5, 7)) - 1) % 3));
+    const ended = [-3, -2, -1].map((n) => addMonths(quarterStart, n));
+    for (const month of ended) {
+      const closed = await scorer.page.request.post(`/api/scoring/months/${month}/close`, { data: {} });
+      expect(closed.status(), month).toBe(200);
+    }
+
+    await page.goto(`/my-scores?month=${ended[0]}`);
+    const pdfLink = page.locator('[data-testid="bulletin-pdf"]');
+    await pdfLink.waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="bulletin-not-published"]').count()).toBe(0);
+    // The whole ranking as published: every contract, not only the vendor's own.
+    const ranked = await page
+      .locator('[data-testid="bulletin-ranking"] tbody tr')
+      .evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-contract')));
+    expect(ranked).toContain(CONTRACT);
+    expect(ranked).toContain(OTHER_CONTRACT);
+    const pdf = await page.request.get((await pdfLink.getAttribute('href')) ?? '');
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    const json = await page.request.get(
+      (await page.getAttribute('[data-testid="bulletin-json"]', 'href')) ?? '',
+    );
+    expect(json.status()).toBe(200);
+    await screenshot(page, 'vendor-bulletin');
+    expect(vendor.problems).toEqual([]);
+  }, 60_000);
 
   it('switches the whole interface to English', async () => {
     await operator.page.click('[data-testid="language"]');

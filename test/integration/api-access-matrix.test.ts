@@ -141,6 +141,29 @@ const anAppeal = (): Promise<string> => {
   return sharedAppeal;
 };
 
+let thirdQuarter: Promise<void> | undefined;
+/** 2026-Q3 closed for every contract in force: its bulletin is published to vendors. */
+function closedThirdQuarter(): Promise<void> {
+  thirdQuarter ??= (async () => {
+    await closedSeptember();
+    for (const month of ['2026-07', '2026-08']) await h.scoring.closeMonth(MANAGER_ACTOR, month);
+  })();
+  return thirdQuarter;
+}
+
+/** A published bulletin's read: every caller signed in (a vendor reads the whole ranking). */
+function bulletinRead(route: string, url: string): Row {
+  return {
+    route,
+    expect: only(200, EVERYONE),
+    allowed: async () => {
+      await closedThirdQuarter();
+      return { url };
+    },
+    refused: async () => ({ url }),
+  };
+}
+
 /** A manual input row: facilities managers only; `body` is made fresh for the allowed cell. */
 function scoringInput(path: string, body: () => Promise<unknown>): Row {
   return {
@@ -527,10 +550,9 @@ const ROWS: readonly Row[] = [
   liftRead('GET /api/scoring/appeals/:appealId', async () => `/api/scoring/appeals/${await anAppeal()}`),
 
   // Vendor evaluation: quarter, year and reports.
-  staffRead('GET /api/scoring/bulletins/:quarter', async () => {
-    await closedSeptember();
-    return '/api/scoring/bulletins/2026-Q3';
-  }),
+  // 通报制: once the quarter's months are closed, vendors read the bulletin too (api-scoring tests
+  // the refusal before).
+  bulletinRead('GET /api/scoring/bulletins/:quarter', '/api/scoring/bulletins/2026-Q3'),
   liftRead('GET /api/scoring/evaluations/:contractId/:year', async () => {
     await closedSeptember();
     return `/api/scoring/evaluations/${LIFTS}/2026`;
@@ -543,14 +565,8 @@ const ROWS: readonly Row[] = [
     await closedSeptember();
     return `/api/scoring/reports/scorecard.pdf?contractId=${LIFTS}&month=2026-09`;
   }),
-  staffRead('GET /api/scoring/reports/bulletin.csv', async () => {
-    await closedSeptember();
-    return '/api/scoring/reports/bulletin.csv?quarter=2026-Q3';
-  }),
-  staffRead('GET /api/scoring/reports/bulletin.pdf', async () => {
-    await closedSeptember();
-    return '/api/scoring/reports/bulletin.pdf?quarter=2026-Q3';
-  }),
+  bulletinRead('GET /api/scoring/reports/bulletin.csv', '/api/scoring/reports/bulletin.csv?quarter=2026-Q3'),
+  bulletinRead('GET /api/scoring/reports/bulletin.pdf', '/api/scoring/reports/bulletin.pdf?quarter=2026-Q3'),
 ];
 
 describe('access matrix: every route × every caller', () => {

@@ -30,6 +30,12 @@ const get = (caller: Caller, url: string) => h.request(caller, { method: 'GET', 
 const post = (caller: Caller, url: string, payload: Record<string, unknown>) =>
   h.request(caller, { method: 'POST', url, payload });
 const codeOf = (response: { json: <T>() => T }) => response.json<{ error: { code: string } }>().error.code;
+/** Moves the clock by weeks: the sessions signed in at the start would have expired, so sign in again. */
+async function moveClock(ms: number): Promise<void> {
+  h.wo.clock.set(ms);
+  for (const account of Object.values(h.users))
+    account.token = (await h.accounts.createSession(account.id)).token;
+}
 
 describe('vendor evaluation through the API', () => {
   let inspectionId: string;
@@ -299,7 +305,9 @@ describe('vendor evaluation through the API', () => {
       expect(text).toContain(label);
     const csv = await get('auditor', '/api/scoring/reports/bulletin.csv?quarter=2026-Q4');
     expect(csv.body.startsWith('\uFEFF排名,服务单位,标段,合同,10月,11月,12月,季度平均分')).toBe(true);
-    expect((await get('vendorA', '/api/scoring/bulletins/2026-Q4')).statusCode).toBe(403);
+    // 通报制: the quarter's draft (only October closed) is not published to vendors yet.
+    const draft = await get('vendorA', '/api/scoring/bulletins/2026-Q4');
+    expect([draft.statusCode, codeOf(draft)]).toEqual([403, 'bulletin_not_published']);
 
     const evaluation = await get('vendorA', `/api/scoring/evaluations/${LIFTS}/2026`);
     expect(evaluation.statusCode).toBe(200);
@@ -337,5 +345,44 @@ describe('vendor evaluation through the API', () => {
       findings: [],
     });
     expect([unknown.statusCode, codeOf(unknown)]).toEqual([404, 'not_found']);
+  });
+  it('publishes the quarterly bulletin to vendors once all three of its months are closed', async () => {
+    const reads = [
+      '/api/scoring/bulletins/2026-Q4',
+      '/api/scoring/reports/bulletin.csv?quarter=2026-Q4',
+      '/api/scoring/reports/bulletin.pdf?quarter=2026-Q4',
+    ];
+    const answers = async (caller: Caller) =>
+      Promise.all(
+        reads.map(async (url) => {
+          const response = await get(caller, url);
+          return response.statusCode === 200 ? 200 : `${response.statusCode} ${codeOf(response)}`;
+        }),
+      );
+    // November closed too: December is still open, so the quarter is still a draft for vendors.
+    await moveClock(Date.UTC(2026, 11, 1, 1));
+    expect((await post('manager', '/api/scoring/months/2026-11/close', {})).statusCode).toBe(200);
+    for (const vendor of ['vendorA', 'vendorB'] as const)
+      expect(await answers(vendor)).toEqual(Array(3).fill('403 bulletin_not_published'));
+    // Staff read the draft at any time.
+    expect(await answers('auditor')).toEqual([200, 200, 200]);
+
+    await moveClock(Date.UTC(2027, 0, 4, 1));
+    expect((await post('manager', '/api/scoring/months/2026-12/close', {})).statusCode).toBe(200);
+    for (const vendor of ['vendorA', 'vendorB'] as const)
+      expect(await answers(vendor)).toEqual([200, 200, 200]);
+    // Every vendor reads the whole ranking as published, the same one staff read.
+    const published = await get('vendorB', '/api/scoring/bulletins/2026-Q4');
+    const ranking = (response: typeof published) =>
+      response
+        .json<{ rows: { rank: number; contract: { id: string }; average: number }[] }>()
+        .rows.map((row) => [row.rank, row.contract.id, row.average]);
+    expect(ranking(published)).toHaveLength(5);
+    expect(ranking(published)).toEqual(ranking(await get('manager', '/api/scoring/bulletins/2026-Q4')));
+    const csv = await get('vendorA', '/api/scoring/reports/bulletin.csv?quarter=2026-Q4');
+    expect(csv.body.startsWith('\uFEFF排名,服务单位,标段,合同,10月,11月,12月,季度平均分')).toBe(true);
+    // A quarter no contract has closed a month of is not published either.
+    const future = await get('vendorA', '/api/scoring/bulletins/2027-Q1');
+    expect([future.statusCode, codeOf(future)]).toEqual([403, 'bulletin_not_published']);
   });
 });

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_CATEGORIES, SEVERITIES } from '../../../config/schema/common.ts';
-import { GRADES } from '../../../config/schema/scoring.ts';
+import { DEPOSIT_ACTIONS, GRADES, SATISFACTION_RATINGS } from '../../../config/schema/scoring.ts';
 import { ACCOUNT_ROLES } from '../../../services/accounts/principal.ts';
 import { ScorecardSummary } from '../../../services/api/scoring-schemas.ts';
 import { MODEL_TYPES } from '../../../services/energy/baseline/model.ts';
 import { INCIDENT_STATES } from '../../../services/incidents/types.ts';
 import { SCORING_ERROR_CODES } from '../../../services/scoring/domain/errors.ts';
+import { ANNUAL_LEVELS } from '../../../services/scoring/domain/evaluation-schemas.ts';
 import { SCORE_ITEMS } from '../../../services/scoring/domain/items.ts';
 import { SCORING_LABELS } from '../../../services/scoring/domain/labels.ts';
 import {
@@ -19,7 +20,12 @@ import {
   INSPECTION_KINDS,
   RECTIFICATION_OUTCOMES,
 } from '../../../services/scoring/domain/records.ts';
-import { APPEAL_STATES, EvidenceRef, ScoreLine } from '../../../services/scoring/domain/scorecard.ts';
+import {
+  APPEAL_STATES,
+  Consequence,
+  EvidenceRef,
+  ScoreLine,
+} from '../../../services/scoring/domain/scorecard.ts';
 import {
   ACTION_RULES,
   SLA_TARGETS,
@@ -33,6 +39,7 @@ import { CATALOGS, en, LOCALES, zhCN } from './catalog.ts';
 const LINE_STATUSES = ScoreLine.properties.status.enum;
 const EVIDENCE_TYPES = EvidenceRef.anyOf.map((variant) => variant.properties.type.const);
 const REVISION_REASONS = ScorecardSummary.properties.reason.enum;
+const CONSEQUENCE_KINDS = Consequence.anyOf.map((variant) => variant.properties.kind.const);
 const SCORING_CODES: Readonly<Record<string, readonly string[]>> = {
   item: SCORE_ITEMS,
   grade: GRADES,
@@ -46,6 +53,8 @@ const SCORING_CODES: Readonly<Record<string, readonly string[]>> = {
   complaintResult: COMPLAINT_RESULTS,
   rectificationOutcome: RECTIFICATION_OUTCOMES,
   bonusKind: BONUS_KINDS,
+  level: ANNUAL_LEVELS,
+  rating: SATISFACTION_RATINGS,
 };
 
 const placeholders = (text: string): string[] =>
@@ -131,6 +140,22 @@ describe('the i18n catalogue', () => {
         `scoring.inspection.${kind}`,
       ]),
       ['scores.capped', 'scoring.status.capped'],
+      // The annual evaluation's levels, the survey's ratings and the consequences, as the PDFs name them.
+      ...ANNUAL_LEVELS.map((level): [string, string] => [`scores.level.${level}`, `scoring.level.${level}`]),
+      ...SATISFACTION_RATINGS.map((rating): [string, string] => [
+        `scores.rating.${rating}`,
+        `scoring.rating.${rating}`,
+      ]),
+      ...DEPOSIT_ACTIONS.map((action): [string, string] => [
+        `scores.consequence.deposit.${action}`,
+        `scoring.consequence.deposit.${action}`,
+      ]),
+      ...CONSEQUENCE_KINDS.flatMap((kind): [string, string][] => [
+        ...(kind === 'deposit'
+          ? []
+          : [[`scores.consequence.${kind}`, `scoring.consequence.${kind}`] as [string, string]]),
+        [`scores.consequence.detail.${kind}`, `scoring.consequence.detail.${kind}`],
+      ]),
     ];
     for (const locale of LOCALES)
       for (const [page, report] of pairs) {

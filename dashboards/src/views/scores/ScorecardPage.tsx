@@ -11,7 +11,7 @@ import { useLoad, useNow } from '../../components/hooks.ts';
 import { locale, pick, t, tOr } from '../../i18n/i18n.ts';
 import { useSession } from '../../session.ts';
 import { Appeals } from './Appeals.tsx';
-import { InspectionForm } from './InspectionForm.tsx';
+import { ManagerInputs } from './ManagerInputs.tsx';
 import { AppLink, GradeBadge, monthName, useSiteTime } from './parts.tsx';
 import { ScoreLines } from './ScoreLines.tsx';
 import { formatPoints } from './text.ts';
@@ -38,8 +38,10 @@ async function loadCard(contractId: string, month: string, revision: number | un
 /**
  * One contract's month: the result, every line with its evidence, the appeals (a manager decides
  * the pending ones, a vendor disputes a deduction within the window), the revisions, and the
- * scorecard's PDF and CSV. A month not closed yet shows its preview, where a manager can record
- * an inspection. Another vendor's contract shows only that there is nothing to see.
+ * scorecard's PDF and CSV. A month not closed yet shows its preview, where a manager records the
+ * office's inputs of the month (inspections, notices and their checks, complaints and their
+ * conclusions, bonuses); surveys and leadership reviews, which count toward the year, any month.
+ * Another vendor's contract shows only that there is nothing to see.
  */
 export function ScorecardPage({ contractId, month }: { contractId: string; month: string }) {
   const { me, live } = useSession();
@@ -143,10 +145,15 @@ export function ScorecardPage({ contractId, month }: { contractId: string; month
         </section>
       ) : null}
       {detail ? <Revisions detail={detail} onView={setRevision} /> : null}
-      {!detail && me.role === 'facilities_manager' ? (
-        <section class="panel" aria-labelledby="inspection-title">
-          <h2 id="inspection-title">{t('scores.inspection.title')}</h2>
-          <InspectionForm contractId={contractId} month={month} onRecorded={card.reload} />
+      {me.role === 'facilities_manager' ? (
+        <section class="panel" aria-labelledby="inputs-title">
+          <h2 id="inputs-title">{t(detail ? 'scores.inputs.yearTitle' : 'scores.inputs.title')}</h2>
+          <ManagerInputs
+            contractId={contractId}
+            month={month}
+            closed={detail !== undefined}
+            onRecorded={card.reload}
+          />
         </section>
       ) : null}
     </div>

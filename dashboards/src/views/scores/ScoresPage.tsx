@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
-import { ApiFailure, api, type ScorecardListReply, scoringReports } from '../../api.ts';
+import { ApiFailure, api, type ScorecardListReply } from '../../api.ts';
 import { ErrorNote } from '../../components/Badges.tsx';
 import { Chart } from '../../components/Chart.tsx';
 import { useLoad } from '../../components/hooks.ts';
-import { locale, pick, t } from '../../i18n/i18n.ts';
+import { pick, t } from '../../i18n/i18n.ts';
 import { useSession } from '../../session.ts';
+import { BulletinPanel } from './BulletinPanel.tsx';
 import { addMonths, monthAt, monthsBack, monthsOfYearTo, quarterOf, ranked } from './months.ts';
 import { AppLink, GradeBadge, monthName, useSiteZone } from './parts.tsx';
 import { formatPoints } from './text.ts';
@@ -21,9 +22,10 @@ function initialMonth(current: string): string {
 
 /**
  * The month's scorecards. Staff (`/scores`): every contract ranked by score, the contracts not
- * closed yet with the manager's close, the quarter's bulletin and the year's trend. A vendor
- * (`/my-scores`): its own contracts' scorecards and trend (the API gives it no other). A contract
- * opens its drill-down, `/scores/:contractId/:month`.
+ * closed yet with the manager's close, the quarter's bulletin (a draft until its months are
+ * closed), the year's trend and the way to the annual evaluation. A vendor (`/my-scores`): its own
+ * contracts' scorecards and trend (the API gives it no other), and the quarter's bulletin once it
+ * is published. A contract opens its drill-down, `/scores/:contractId/:month`.
  */
 export function ScoresPage({ mine }: { mine: boolean }) {
   const { me, live } = useSession();
@@ -90,17 +92,17 @@ export function ScoresPage({ mine }: { mine: boolean }) {
         {trend.error ? <ErrorNote code={trend.error.code} onRetry={trend.reload} /> : null}
         {trend.data ? <Trend months={trend.data} year={year} /> : null}
       </section>
+      {/* Loaded again once the manager closes a month: the draft may have become the published one. */}
+      <BulletinPanel
+        key={`${quarterOf(month)}:${closed?.month ?? ''}`}
+        quarter={quarterOf(month)}
+        mine={mine}
+      />
       {mine ? null : (
-        <section class="panel">
-          <h2>{t('scores.bulletin')}</h2>
+        <section class="panel" aria-labelledby="annual-link-title">
+          <h2 id="annual-link-title">{t('scores.annual')}</h2>
           <p>
-            <a href={scoringReports.bulletin('pdf', quarterOf(month), locale())} data-testid="bulletin-pdf">
-              {t('scores.bulletin.pdf', { quarter: quarterOf(month) })}
-            </a>{' '}
-            ·{' '}
-            <a href={scoringReports.bulletin('csv', quarterOf(month), locale())} data-testid="bulletin-csv">
-              CSV
-            </a>
+            <AppLink to={`/scores/annual/${year}`}>{t('scores.annual.open', { year })}</AppLink>
           </p>
         </section>
       )}

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addDays,
   addMonths,
   lastDayOf,
   monthAt,
   monthsBack,
+  monthsOfQuarter,
   monthsOfYearTo,
   quarterOf,
   ranked,
@@ -59,5 +61,13 @@ describe('months at the site', () => {
       '4:c',
     ]);
     expect(ranked([])).toEqual([]);
+  });
+
+  it('moves dates across month and year ends, and names the months of a quarter', () => {
+    expect(addDays('2026-10-28', 7)).toBe('2026-11-04');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
+    expect(monthsOfQuarter('2026-Q4')).toEqual(['2026-10', '2026-11', '2026-12']);
+    expect(monthsOfQuarter('2027-Q1')).toEqual(['2027-01', '2027-02', '2027-03']);
   });
 });

@@ -72,6 +72,18 @@ export function monthsOfYearTo(month: string): string[] {
 export const quarterOf = (month: string): string =>
   `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
 
+/** A date (`YYYY-MM-DD`) moved by `n` days. */
+export function addDays(date: string, n: number): string {
+  const [year = 1970, m = 1, day = 1] = date.split('-').map(Number);
+  return new Date(Date.UTC(year, m - 1, day + n)).toISOString().slice(0, 10);
+}
+
+/** The three months of a quarter (`YYYY-Qn`), in order. */
+export function monthsOfQuarter(quarter: string): string[] {
+  const first = (Number(quarter.slice(6)) - 1) * 3 + 1;
+  return [0, 1, 2].map((i) => `${quarter.slice(0, 4)}-${pad(first + i)}`);
+}
+
 /** The last day of a month, `YYYY-MM-DD`. */
 export function lastDayOf(month: string): string {
   const [year = 1970, m = 1] = month.split('-').map(Number);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ScoreLine } from '../../api.ts';
-import { evidenceText, formatPoints, lineDetail, openableUri } from './text.ts';
+import type { Consequence, ScoreLine } from '../../api.ts';
+import {
+  consequenceDetail,
+  consequenceLabel,
+  evidenceText,
+  formatPoints,
+  lineDetail,
+  openableUri,
+} from './text.ts';
 
 const line = (item: ScoreLine['item'], params: ScoreLine['params']): ScoreLine => ({
   id: `${item}:x`,
@@ -45,5 +52,41 @@ describe("a scorecard line's words (zh-CN)", () => {
     expect(openableUri('javascript://x%0Aalert(1)')).toBeUndefined();
     expect(openableUri('smb://share/a.jpg')).toBeUndefined();
     expect(openableUri('not a uri')).toBeUndefined();
+  });
+});
+
+describe('a consequence in words (zh-CN)', () => {
+  it('names it and its particulars as the PDF does, amounts in yuan', () => {
+    const deduction = {
+      kind: 'deposit',
+      labelKey: 'scoring.consequence.deposit.deduct',
+      period: '2026-10',
+      score: 68.5,
+      action: 'deduct',
+      minScore: 0,
+      share: 0.1,
+      baseFen: 1_000_000,
+      amountFen: 100_050,
+    } satisfies Consequence;
+    expect(consequenceLabel(deduction)).toBe('扣除违约金');
+    expect(consequenceDetail(deduction)).toBe('2026-10：68.5 分，金额 1,000.50 元');
+    const risk = {
+      kind: 'risk_list',
+      labelKey: 'scoring.consequence.risk_list',
+      period: '2026',
+      reasons: ['scoring.grade.fail', 'scoring.consequence.exit_warning'],
+    } satisfies Consequence;
+    expect(consequenceLabel(risk)).toBe('列入风险名单');
+    expect(consequenceDetail(risk)).toBe('2026：不合格、书面退出警告');
+    const termination = {
+      kind: 'termination_recommended',
+      labelKey: 'scoring.consequence.termination_recommended',
+      basis: 'quarters',
+      periods: [
+        { key: '2026-Q2', satisfied: 88, answers: 100, rate: 0.88, committed: 0.9, below: true },
+        { key: '2026-Q3', satisfied: 85, answers: 100, rate: 0.85, committed: 0.9, below: true },
+      ],
+    } satisfies Consequence;
+    expect(consequenceDetail(termination)).toBe('满意率连续低于合同承诺：2026-Q2 88%、2026-Q3 85%');
   });
 });

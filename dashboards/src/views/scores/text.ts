@@ -1,4 +1,4 @@
-import type { AppealRecord, EvidenceRef, ScoreLine } from '../../api.ts';
+import type { AppealRecord, Consequence, EvidenceRef, ScoreLine } from '../../api.ts';
 import { locale, t, tOr } from '../../i18n/i18n.ts';
 
 /**
@@ -11,7 +11,7 @@ export const formatPoints = (value: number): string =>
   value.toLocaleString(locale(), { maximumFractionDigits: 2 });
 
 /** A fraction as a percentage with up to two decimals: 0.9876 → 98.76%. */
-const percent = (fraction: number): string =>
+export const formatPercent = (fraction: number): string =>
   `${(fraction * 100).toLocaleString(locale(), { maximumFractionDigits: 2 })}%`;
 
 const text = (value: string | number | null | undefined): string =>
@@ -41,8 +41,8 @@ export function lineDetail(line: ScoreLine): string {
       });
     case 'availability':
       return t('scores.detail.availability', {
-        availability: typeof p.availability === 'number' ? percent(p.availability) : '',
-        target: typeof p.target === 'number' ? percent(p.target) : '',
+        availability: typeof p.availability === 'number' ? formatPercent(p.availability) : '',
+        target: typeof p.target === 'number' ? formatPercent(p.target) : '',
         minutes: typeof p.downMinutes === 'number' ? formatPoints(p.downMinutes) : '',
       });
     case 'inspectionGeneral':
@@ -107,3 +107,57 @@ export const appealState = (appeal: AppealRecord): 'pending' | 'upheld' | 'overt
 /** Who recorded something: the username, or the platform itself (a scheduled close). */
 export const actorName = (actor: { readonly role: string } | { readonly userId: string }): string =>
   'userId' in actor ? actor.userId : actor.role;
+
+/** An amount in fen as yuan, two decimals: 1234567 → 12,345.67. */
+export const formatYuan = (fen: number): string =>
+  (fen / 100).toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A scoring domain label key (`scoring.grade.fail`) in the reader's words, through the catalogue. */
+const domainLabel = (key: string): string => tOr(key.replace(/^scoring\./, 'scores.'), key);
+
+/** What a consequence is: 扣除违约金, 列入风险名单 … (the deposit by its action). */
+export const consequenceLabel = (consequence: Consequence): string =>
+  consequence.kind === 'deposit'
+    ? tOr(`scores.consequence.deposit.${consequence.action}`, consequence.action)
+    : tOr(`scores.consequence.${consequence.kind}`, consequence.kind);
+
+/** A consequence's particulars: the period, the amount, the notices or periods behind it. */
+export function consequenceDetail(consequence: Consequence): string {
+  switch (consequence.kind) {
+    case 'deposit':
+      return t('scores.consequence.detail.deposit', {
+        period: consequence.period,
+        score: formatPoints(consequence.score),
+        amount: formatYuan(consequence.amountFen),
+      });
+    case 'satisfaction_reward':
+      return t('scores.consequence.detail.satisfaction_reward', {
+        period: consequence.period,
+        rate: formatPercent(consequence.rate),
+        amount: formatYuan(consequence.amountFen),
+      });
+    case 'incentive_list':
+      return t('scores.consequence.detail.incentive_list', {
+        period: consequence.period,
+        grade: gradeText(consequence.grade),
+      });
+    case 'risk_list':
+      return t('scores.consequence.detail.risk_list', {
+        period: consequence.period,
+        reasons: consequence.reasons.map(domainLabel).join('、'),
+      });
+    case 'exit_warning':
+      return t('scores.consequence.detail.exit_warning', { notices: consequence.noticeIds.join(', ') });
+    case 'termination_recommended':
+      return t('scores.consequence.detail.termination_recommended', {
+        periods: consequence.periods
+          .map((period) => `${period.key} ${formatPercent(period.rate)}`)
+          .join('、'),
+      });
+    case 're_tender':
+      return t('scores.consequence.detail.re_tender', {
+        reachesOn: consequence.reachesOn,
+        termEnd: consequence.termEnd,
+      });
+  }
+}

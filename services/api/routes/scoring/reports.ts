@@ -12,7 +12,7 @@ import { ANY_ROLE, principalOf, type RouteAccess } from '../../access.ts';
 import { ApiError } from '../../errors.ts';
 import { BulletinReportQuery, ScorecardReportQuery } from '../../scoring-schemas.ts';
 import type { ApiScope } from '../context.ts';
-import { errors, notFound, type ScoringRouteDeps, STAFF, TAGS, visibleContract } from './shared.ts';
+import { errors, mayReadBulletin, notFound, type ScoringRouteDeps, TAGS, visibleContract } from './shared.ts';
 
 // Reports (CSV and PDF).
 
@@ -32,8 +32,9 @@ export function reportRoutes(api: ApiScope, deps: ScoringRouteDeps): void {
       ),
     };
   };
-  const bulletinOf = async (query: Static<typeof BulletinReportQuery>) => {
+  const bulletinOf = async (principal: Principal, query: Static<typeof BulletinReportQuery>) => {
     const { quarter, lang } = query;
+    await mayReadBulletin(deps, principal, quarter);
     const bulletin = await scoring.quarterlyBulletin(quarter);
     return {
       name: `bulletin-${quarter}`,
@@ -81,17 +82,17 @@ export function reportRoutes(api: ApiScope, deps: ScoringRouteDeps): void {
   });
   const bulletinSchema = (format: string, produces: string) => ({
     tags: TAGS,
-    summary: `季度考核通报 as ${format}`,
+    summary: `季度考核通报 as ${format}; a vendor user reads it once published (every contract's three months closed), else 403 \`bulletin_not_published\``,
     querystring: BulletinReportQuery,
     produces: [produces],
     response: fileReply(produces),
   });
-  const scorecardAccess: RouteAccess = ANY_ROLE;
+  const access: RouteAccess = ANY_ROLE;
 
   api.get(
     '/scoring/reports/scorecard.csv',
     {
-      config: { access: scorecardAccess },
+      config: { access },
       schema: scorecardSchema(
         'CSV of its lines (UTF-8 with BOM, one line per deduction or bonus)',
         'text/csv',
@@ -105,7 +106,7 @@ export function reportRoutes(api: ApiScope, deps: ScoringRouteDeps): void {
   api.get(
     '/scoring/reports/scorecard.pdf',
     {
-      config: { access: scorecardAccess },
+      config: { access },
       schema: scorecardSchema(
         'an A4 PDF: result, the year’s month scores as a chart, every line with its evidence, items, consequences',
         'application/pdf',
@@ -119,25 +120,25 @@ export function reportRoutes(api: ApiScope, deps: ScoringRouteDeps): void {
   api.get(
     '/scoring/reports/bulletin.csv',
     {
-      config: { access: STAFF },
+      config: { access },
       schema: bulletinSchema('CSV of its ranking (UTF-8 with BOM)', 'text/csv'),
     },
     async (request, reply) => {
-      const { name, document } = await bulletinOf(request.query);
+      const { name, document } = await bulletinOf(principalOf(request), request.query);
       return csv(reply, name, tableCsv(document, 'ranking'));
     },
   );
   api.get(
     '/scoring/reports/bulletin.pdf',
     {
-      config: { access: STAFF },
+      config: { access },
       schema: bulletinSchema(
         'an A4 PDF: the ranking with a chart, praise and criticism, consequences, the office’s figures',
         'application/pdf',
       ),
     },
     async (request, reply) => {
-      const { name, document } = await bulletinOf(request.query);
+      const { name, document } = await bulletinOf(principalOf(request), request.query);
       return pdf(reply, name, document);
     },
   );

@@ -19,6 +19,7 @@ import type { ApiScope } from '../context.ts';
 import {
   CLOSERS,
   errors,
+  mayReadBulletin,
   notFound,
   type ScoringRouteDeps,
   STAFF,
@@ -171,16 +172,20 @@ export function periodRoutes(api: ApiScope, deps: ScoringRouteDeps): void {
   api.get(
     '/scoring/bulletins/:quarter',
     {
-      config: { access: STAFF },
+      config: { access: ANY_ROLE },
       schema: {
         tags: TAGS,
         summary:
-          "季通报: every contract with a closed month in the quarter ranked by its mean month score, with highlights, praise and criticism, the consequences standing, and the office's own figures (双向考评)",
+          "季通报: every contract with a closed month in the quarter ranked by its mean month score, with highlights, praise and criticism, the consequences standing, and the office's own figures (双向考评). Staff read the draft at any time; a vendor user reads it once published (every contract's three months closed), else 403 `bulletin_not_published`",
         params: QuarterParams,
         response: { 200: Bulletin, ...errors },
       },
     },
-    async (request) => scoring.quarterlyBulletin(request.params.quarter),
+    async (request) => {
+      const { quarter } = request.params;
+      await mayReadBulletin(deps, principalOf(request), quarter);
+      return scoring.quarterlyBulletin(quarter);
+    },
   );
 
   api.get(

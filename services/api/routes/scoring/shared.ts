@@ -2,7 +2,7 @@ import type { SiteModel } from '../../../../config/load/model.ts';
 import type { Principal } from '../../../accounts/principal.ts';
 import type { ReportRenderer } from '../../../reports/index.ts';
 import type { Clock } from '../../../runtime/clock.ts';
-import type { ScoringStore, StoredScorecard } from '../../../scoring/index.ts';
+import { monthsOf, type ScoringStore, type StoredScorecard } from '../../../scoring/index.ts';
 import { roles } from '../../access.ts';
 import { ApiError, ErrorBody } from '../../errors.ts';
 import type { Limiters } from '../../rate-limits.ts';
@@ -19,7 +19,8 @@ export const TAGS = ['scoring'];
  * surveys, leadership reviews) and decide appeals; they or an administrator close a month (the
  * store's closers, less `system`); the vendor user appeals its own contract's deductions; staff
  * read everything (the auditor never acts); a vendor user reads its own contracts' scorecards,
- * appeals, previews and annual evaluations, and another vendor's are 404.
+ * appeals, previews and annual evaluations, and another vendor's are 404, and every quarterly
+ * bulletin once it is published (`mayReadBulletin`).
  */
 export const STAFF = roles('operator', 'facilities_manager', 'administrator', 'auditor');
 export const RECORDERS = roles('facilities_manager');
@@ -82,6 +83,34 @@ export function scopeOf(deps: ScoringRouteDeps, principal: Principal): string[] 
   return [...deps.model.contracts.values()]
     .filter((contract) => contract.vendor === principal.vendorId)
     .map((contract) => contract.id);
+}
+
+// 通报制: the quarterly bulletin as published.
+
+/**
+ * A vendor user reads a quarter's bulletin (JSON, CSV, PDF) once it is published: every contract
+ * in force in each of the quarter's three months has that month closed, so the ranking it sees is
+ * the one every vendor sees and moves only by appeal decisions, which revise it openly. Until
+ * then it is a draft that staff read at any time; a vendor gets 403 `bulletin_not_published`.
+ * A quarter no contract was in force in is never published (there is nothing to rank).
+ */
+export async function mayReadBulletin(
+  deps: ScoringRouteDeps,
+  principal: Principal,
+  quarter: string,
+): Promise<void> {
+  if (principal.role !== 'vendor_user') return;
+  const months = monthsOf(quarter);
+  const due = months.flatMap((month) => deps.scoring.contractsInForce(month).map((id) => `${month} ${id}`));
+  const closed = new Set(
+    (await deps.scoring.latestScorecards(months)).map((card) => `${card.month} ${card.contractId}`),
+  );
+  if (due.length === 0 || due.some((key) => !closed.has(key)))
+    throw new ApiError(
+      403,
+      'bulletin_not_published',
+      `the bulletin of ${quarter} is published once all three of its months are closed`,
+    );
 }
 
 export async function summaryOf(deps: ScoringRouteDeps, stored: StoredScorecard): Promise<ScorecardSummary> {
