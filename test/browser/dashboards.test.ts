@@ -1,15 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, monthAt } from '../../dashboards/src/views/scores/months.ts';
-import { demoUserPassword } from '../../services/accounts/index.ts';
-import { launchChromium, type SignedInPage, screenshot, signIn } from '../helpers/browser.ts';
-import { ConfigFixture } from '../helpers/config-fixture.ts';
-import { freePort } from '../helpers/mosquitto.ts';
-import { createTestDatabase, type TestDatabase, uniqueName } from '../helpers/stack.ts';
-import { type RunningSteward, startSteward } from '../helpers/steward-process.ts';
+import { launchChromium, type SignedInPage, screenshot } from '../helpers/browser.ts';
+import { DemoPages, type DemoProcess, startDemo } from '../helpers/demo-process.ts';
+import type { TestDatabase } from '../helpers/stack.ts';
+import type { RunningSteward } from '../helpers/steward-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -37,22 +32,18 @@ const PHONE = { width: 390, height: 844 };
 const WALL = { width: 1920, height: 1080 };
 
 describe('dashboards in a real browser', () => {
+  let demo: DemoProcess;
   let db: TestDatabase;
-  let fixture: ConfigFixture;
   let steward: RunningSteward;
   let browser: Browser;
+  let pages: DemoPages;
   let operator: SignedInPage;
   let vendor: SignedInPage;
   let faultId: string;
   let orderId: string;
   let scorer: SignedInPage;
-  const opened: SignedInPage[] = [];
 
-  const open = async (username: string, viewport = WALL): Promise<SignedInPage> => {
-    const signedIn = await signIn(browser, steward.url, username, demoUserPassword(username), viewport);
-    opened.push(signedIn);
-    return signedIn;
-  };
+  const open = (username: string, viewport = WALL): Promise<SignedInPage> => pages.open(username, viewport);
 
   const incidentState = async (): Promise<string | undefined> => {
     const { rows } = await db.pool.query<{ state: string }>(
@@ -63,47 +54,16 @@ describe('dashboards in a real browser', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fixture = new ConfigFixture();
-    const ports = [await freePort(), await freePort()];
-    fixture.edit('organisation.yaml', (d) => {
-      d.setIn(['sites', 0, 'sources', 'opcua', 0, 'url'], `opc.tcp://127.0.0.1:${ports[0]}/steward/bms`);
-      d.setIn(['sites', 0, 'sources', 'opcua', 1, 'url'], `opc.tcp://127.0.0.1:${ports[1]}/steward/lifts`);
-    });
-    steward = await startSteward(
-      'all',
-      {
-        STEWARD_CONFIG_DIR: fixture.dir,
-        DATABASE_URL: db.url,
-        STEWARD_REDIS_PREFIX: uniqueName('t'),
-        STEWARD_MQTT_PORT: String(await freePort()),
-        STEWARD_MQTT_WS_PORT: '0',
-        STEWARD_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), 'steward-spool-')),
-      },
-      60_000,
-      ['--demo'],
-    );
+    demo = await startDemo();
+    ({ db, steward } = demo);
     browser = await launchChromium();
-    // The simulated building is flowing once the store has taken its first readings.
-    await waitFor(
-      async () => {
-        const status = (await (await fetch(`${steward.url}/gateway/status`)).json()) as {
-          forwarders: Record<string, { written: number }>;
-        };
-        return (status.forwarders['forwarder:tsdb']?.written ?? 0) > 100 || undefined;
-      },
-      'the simulated building to reach the store',
-      45_000,
-      500,
-    );
+    pages = new DemoPages(browser, steward.url);
   }, 120_000);
 
   afterAll(async () => {
-    for (const page of opened) await page.context.close().catch(() => undefined);
+    await pages?.closeAll();
     await browser?.close();
-    if (steward) expect(await steward.stop()).toBe(0);
-    await db?.drop();
-    fixture?.dispose();
+    if (demo) expect(await demo.stop()).toBe(0);
   }, 60_000);
 
   it('shows the control room on a wall screen and the vendor portal on a phone, in Chinese', async () => {

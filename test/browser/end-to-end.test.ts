@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, monthAt } from '../../dashboards/src/views/scores/months.ts';
-import { demoUserPassword } from '../../services/accounts/index.ts';
 import { verifyWebhook, type WebhookPayload } from '../../services/notifications/index.ts';
-import { launchChromium, type SignedInPage, screenshot, signIn } from '../helpers/browser.ts';
-import { ConfigFixture } from '../helpers/config-fixture.ts';
-import { freePort } from '../helpers/mosquitto.ts';
-import { createTestDatabase, stackSettings, type TestDatabase, uniqueName } from '../helpers/stack.ts';
-import { type RunningSteward, startSteward } from '../helpers/steward-process.ts';
+import { launchChromium, type SignedInPage, screenshot } from '../helpers/browser.ts';
+import { DemoPages, type DemoProcess, startDemo } from '../helpers/demo-process.ts';
+import { stackSettings, type TestDatabase } from '../helpers/stack.ts';
+import type { RunningSteward } from '../helpers/steward-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -55,27 +50,20 @@ interface Received {
 }
 
 describe('end to end: a forced door to a deduction on the monthly scorecard', () => {
+  let demo: DemoProcess;
   let db: TestDatabase;
-  let fixture: ConfigFixture;
   let steward: RunningSteward;
   let browser: Browser;
+  let pages: DemoPages;
   let receiver: Server;
-  let spoolDir: string;
-  /** Platform time minus system time: the demo clock's offset, known from its start. */
+  /** Platform time minus system time: the demo clock's offset, read from the process. */
   let offsetMs = 0;
   const platformNow = (): number => Date.now() + offsetMs;
   const hooks: Received[] = [];
-  const opened: SignedInPage[] = [];
   let vendor: SignedInPage;
   let faultAtMs = 0;
   let incidentId = '';
   let orderId = '';
-
-  const open = async (username: string, viewport = WALL): Promise<SignedInPage> => {
-    const signedIn = await signIn(browser, steward.url, username, demoUserPassword(username), viewport);
-    opened.push(signedIn);
-    return signedIn;
-  };
 
   beforeAll(async () => {
     receiver = createServer((request, response) => {
@@ -92,37 +80,22 @@ describe('end to end: a forced door to a deduction on the monthly scorecard', ()
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/${VENDOR}`;
 
-    db = await createTestDatabase();
-    fixture = new ConfigFixture();
-    const ports = [await freePort(), await freePort()];
-    fixture.edit('organisation.yaml', (d) => {
-      d.setIn(['sites', 0, 'sources', 'opcua', 0, 'url'], `opc.tcp://127.0.0.1:${ports[0]}/steward/bms`);
-      d.setIn(['sites', 0, 'sources', 'opcua', 1, 'url'], `opc.tcp://127.0.0.1:${ports[1]}/steward/lifts`);
-    });
-    fixture.edit('vendors.yaml', (d) => {
-      const index = (d.toJS().vendors as { id: string }[]).findIndex((v) => v.id === VENDOR);
-      d.setIn(['vendors', index, 'webhook'], { url: hookUrl, secret: 'env:E2E_WEBHOOK_SECRET' });
-    });
-    fixture.edit('contracts.yaml', (d) => {
-      const index = (d.toJS().contracts as { id: string }[]).findIndex((c) => c.id === CONTRACT);
-      d.setIn(['contracts', index, 'sla', 'major', 'acceptMinutes'], 1);
-    });
-    spoolDir = mkdtempSync(path.join(tmpdir(), 'steward-e2e-'));
     const clockStartMs = MONTH_END_MS - LEAD_S * 1000;
-    steward = await startSteward(
-      'all',
-      {
-        STEWARD_CONFIG_DIR: fixture.dir,
-        DATABASE_URL: db.url,
-        STEWARD_REDIS_PREFIX: uniqueName('t'),
-        STEWARD_MQTT_PORT: String(await freePort()),
-        STEWARD_MQTT_WS_PORT: '0',
-        STEWARD_SPOOL_DIR: spoolDir,
-        E2E_WEBHOOK_SECRET: SECRET,
+    demo = await startDemo({
+      edit: (fixture) => {
+        fixture.edit('vendors.yaml', (d) => {
+          const index = (d.toJS().vendors as { id: string }[]).findIndex((v) => v.id === VENDOR);
+          d.setIn(['vendors', index, 'webhook'], { url: hookUrl, secret: 'env:E2E_WEBHOOK_SECRET' });
+        });
+        fixture.edit('contracts.yaml', (d) => {
+          const index = (d.toJS().contracts as { id: string }[]).findIndex((c) => c.id === CONTRACT);
+          d.setIn(['contracts', index, 'sla', 'major', 'acceptMinutes'], 1);
+        });
       },
-      60_000,
-      ['--demo', '--clock-start', new Date(clockStartMs).toISOString()],
-    );
+      env: { E2E_WEBHOOK_SECRET: SECRET },
+      args: ['--clock-start', new Date(clockStartMs).toISOString()],
+    });
+    ({ db, steward } = demo);
     // The process made its clock after it started: learn the offset from the clock itself,
     // bracketed by two system readings.
     const asked = Date.now();
@@ -130,31 +103,18 @@ describe('end to end: a forced door to a deduction on the monthly scorecard', ()
     offsetMs = health.nowMs - (asked + Date.now()) / 2;
     expect(Math.abs(health.nowMs - clockStartMs)).toBeLessThan(120_000);
     browser = await launchChromium();
-    await waitFor(
-      async () => {
-        const status = (await (await fetch(`${steward.url}/gateway/status`)).json()) as {
-          forwarders: Record<string, { written: number }>;
-        };
-        return (status.forwarders['forwarder:tsdb']?.written ?? 0) > 100 || undefined;
-      },
-      'the simulated building to reach the store',
-      45_000,
-      500,
-    );
+    pages = new DemoPages(browser, steward.url);
   }, 150_000);
 
   afterAll(async () => {
-    for (const page of opened) await page.context.close().catch(() => undefined);
+    await pages?.closeAll();
     await browser?.close();
-    if (steward) expect(await steward.stop()).toBe(0);
-    await db?.drop();
-    fixture?.dispose();
+    if (demo) expect(await demo.stop()).toBe(0);
     await new Promise((resolve) => receiver?.close(resolve));
-    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }, 60_000);
 
   it('a fault injected in the simulator is stored as a reading and becomes an incident with that reading as its trigger', async () => {
-    vendor = await open(VENDOR, PHONE);
+    vendor = await pages.open(VENDOR, PHONE);
     await vendor.page.waitForSelector('.vendor-portal');
     await vendor.page.evaluate(() => {
       (globalThis as unknown as { marker: string }).marker = 'no reload';
@@ -283,7 +243,7 @@ describe('end to end: a forced door to a deduction on the monthly scorecard', ()
     expect(breach.deadline.getTime()).toBeLessThan(MONTH_END_MS);
     expect(breach.detected_at.getTime() - breach.deadline.getTime()).toBeLessThan(5_000);
 
-    const manager = await open('manager', WALL);
+    const manager = await pages.open('manager', WALL);
     const preview = await manager.page.request.get(`/api/scoring/scorecards/${CONTRACT}/${MONTH}/preview`);
     expect(preview.status()).toBe(200);
     const body = (await preview.json()) as {
@@ -306,7 +266,7 @@ describe('end to end: a forced door to a deduction on the monthly scorecard', ()
         LEAD_S * 1000,
         1_000,
       );
-      const manager = await open('manager', WALL);
+      const manager = await pages.open('manager', WALL);
       const { page } = manager;
       await page.goto(`/scores?month=${MONTH}`);
       await page.waitForSelector(`[data-testid="scores"][data-month="${MONTH}"]`);
