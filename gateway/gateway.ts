@@ -63,7 +63,7 @@ export class Gateway {
     const site = model.sites.find((s) => s.id === (settings.STEWARD_SITE ?? model.sites[0]?.id));
     if (!site) throw new Error(`site ${settings.STEWARD_SITE} is not in the configuration`);
     this.site = site.id;
-    this.index = new PointIndex(model);
+    this.index = new PointIndex(model, { site: site.id });
     const spoolDir = path.resolve(settings.STEWARD_SPOOL_DIR, site.id);
     this.spool = new Spool({
       dir: spoolDir,
@@ -132,7 +132,7 @@ export class Gateway {
       port: context.mqttPort ?? settings.STEWARD_MQTT_PORT,
       wsPort: context.mqttWsPort ?? settings.STEWARD_MQTT_WS_PORT,
       tls: mqttTls && { ...mqttTls, port: settings.STEWARD_MQTT_TLS_PORT },
-      credentials: model.deviceSecrets,
+      credentials: siteCredentials(model, site.id),
       ingestor: this.ingestor,
       logger: log('mqtt-broker'),
       metrics,
@@ -229,4 +229,16 @@ function resolveIdentity(identity: OpcuaIdentityConfig | undefined): OpcuaIdenti
     return { type: 'username', userName: identity.userName, password: resolveSecret(identity.password) };
   }
   return identity;
+}
+
+/**
+ * The device credentials a site's embedded broker accepts: every device but those of another
+ * site's equipment, which must connect to their own site's gateway (refused here at CONNECT as
+ * bad credentials rather than accepted and then refused reading by reading).
+ */
+export function siteCredentials(model: SiteModel, site: string): ReadonlyMap<string, string> {
+  const elsewhere = new Set<string>();
+  for (const equipment of model.equipment.values())
+    if (equipment.siteId !== site && 'mqtt' in equipment.source) elsewhere.add(equipment.source.mqtt.device);
+  return new Map([...model.deviceSecrets].filter(([device]) => !elsewhere.has(device)));
 }

@@ -34,8 +34,13 @@ export class PointIndex {
   /** `${endpoint}\u0000${nodeId}` → point */
   readonly #byNode = new Map<string, IndexedPoint>();
 
-  constructor(model: SiteModel) {
+  /**
+   * `site`: only that site's equipment, for the gateway serving it (one gateway per site): another
+   * site's devices, topics and OPC UA nodes are unknown here, even where endpoint ids repeat.
+   */
+  constructor(model: SiteModel, options: { readonly site?: string } = {}) {
     for (const equipment of model.equipment.values()) {
+      if (options.site !== undefined && equipment.siteId !== options.site) continue;
       const devicePoints = new Map<string, IndexedPoint>();
       for (const point of equipment.points) {
         const unit = unitDefinition(point.unit);

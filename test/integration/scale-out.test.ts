@@ -16,7 +16,7 @@ import { waitFor } from '../helpers/wait.ts';
  * shards through leases — when one is killed with -9 the other two take its shards over, and
  * when it comes back it gets its share again; two `steward api` processes behind the socket.io
  * Redis adapter — a client of either receives the same incident change exactly once.
- * (Two gateways for two sites are not covered here: the sample configuration has one site.)
+ * Two gateways for two sites: scale-out-sites.test.ts.
  */
 
 const SITE = 'admin-centre';
