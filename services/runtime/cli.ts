@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/load/load-config.ts';
 import type { SiteModel } from '../../config/load/model.ts';
 import { hashDeviceSecret, newDeviceSecret } from '../../gateway/broker/device-credentials.ts';
 import { deadLetterKey, readDeadLetters } from '../../gateway/ingest/dead-letters.ts';
+import { userCommand, userUsageProblem } from '../accounts/cli/user.ts';
 import { formatDemoUsers } from '../accounts/index.ts';
 import { checkCoverage } from '../calendar/coverage-check.ts';
 import { ChineseWorkingCalendar } from '../calendar/working-calendar.ts';
@@ -20,7 +21,7 @@ import { ScoringError } from '../scoring/domain/errors.ts';
 import { ScoringStore } from '../scoring/store/scoring-store.ts';
 import { selectHistoriesAsOf } from '../workorders/store/histories.ts';
 import { type Clock, OffsetClock, systemClock } from './clock.ts';
-import { PostgresConnection } from './connections/postgres.ts';
+import { PostgresConnection, type SqlPool } from './connections/postgres.ts';
 import { exitOnSignals, Lifecycle } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { migrate } from './migrations.ts';
@@ -45,6 +46,11 @@ usage:
   steward migrate [--config DIR]       apply database migrations and sync the configuration
   steward config check [--config DIR]  validate the configuration and print a summary
   steward device-secret <device>...    make a random password per device and its hash line
+  steward user add <username> --role ROLE [--vendor ID] [--name TEXT] < password-file
+                                       add a user (roles: administrator, facilities_manager,
+                                       operator, auditor, vendor_user); the password on stdin
+  steward user password <username> < password-file
+                                       replace a user's password (its sessions end)
   steward dead-letters [--limit N]     the newest refused messages and why (from Redis)
   steward scoring verify-audit         check the scoring audit's hash chain and scorecard anchors
   steward scoring close <YYYY-MM> [--contract ID]...
@@ -74,6 +80,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       format: { type: 'string' },
       out: { type: 'string' },
       lang: { type: 'string' },
+      role: { type: 'string' },
+      vendor: { type: 'string' },
+      name: { type: 'string' },
     },
   });
   if (values.help) return print(USAGE);
@@ -94,7 +103,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'migrate') return migrateCommand(settings);
   if (command === 'device-secret') return deviceSecretCommand(positionals.slice(1));
   if (command === 'dead-letters') return deadLettersCommand(settings, Number(values.limit ?? 50));
-  if (command === 'scoring' && subcommand === 'verify-audit') return scoringVerifyCommand(settings);
+  if (command === 'scoring' && subcommand === 'verify-audit')
+    return withPostgres(settings, 'scoring', (pool) => verifyAuditCommand(pool, print));
+  if (command === 'user' && (subcommand === 'add' || subcommand === 'password')) {
+    const username = positionals[2];
+    if (username === undefined || positionals.length > 3)
+      return fail(`usage: steward user ${subcommand} <username> … < password-file`, EXIT_USAGE);
+    const model = loadOrReport(settings);
+    if (typeof model === 'number') return model;
+    const input = {
+      action: subcommand,
+      username,
+      ...(values.role === undefined ? {} : { role: values.role }),
+      ...(values.vendor === undefined ? {} : { vendorId: values.vendor }),
+      ...(values.name === undefined ? {} : { displayName: values.name }),
+      stdin: process.stdin.isTTY ? '' : readFileSync(0, 'utf8'),
+    } as const;
+    const problem = userUsageProblem(input, model);
+    if (problem) return fail(problem, EXIT_USAGE);
+    return withPostgres(settings, 'accounts', (pool) => userCommand(pool, systemClock, input, print));
+  }
   if (command === 'scoring' && subcommand === 'close') {
     const month = positionals[2];
     if (month === undefined || !MONTH.test(month) || positionals.length > 3)
@@ -186,16 +214,20 @@ function configCheck(settings: Settings): number {
   return print(lines.join('\n'));
 }
 
-/** Exit 0 when the scoring audit chain and its scorecard anchors hold, 1 at the first broken row. */
-async function scoringVerifyCommand(settings: Settings): Promise<number> {
+/** Runs a command with a connection to the configured database, waiting for it as roles do. */
+async function withPostgres(
+  settings: Settings,
+  component: string,
+  work: (pool: SqlPool) => Promise<number>,
+): Promise<number> {
   const postgres = new PostgresConnection(settings.DATABASE_URL, {
-    logger: createLogger(settings, 'scoring'),
+    logger: createLogger(settings, component),
     startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
     clock: systemClock,
   });
   try {
     await postgres.start();
-    return await verifyAuditCommand(postgres.pool, print);
+    return await work(postgres.pool);
   } finally {
     await postgres.stop();
   }
@@ -215,48 +247,35 @@ async function withScoring(
 ): Promise<number> {
   const model = loadOrReport(settings);
   if (typeof model === 'number') return model;
-  const postgres = new PostgresConnection(settings.DATABASE_URL, {
-    logger: createLogger(settings, 'scoring'),
-    startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
-    clock: systemClock,
-  });
-  try {
-    await postgres.start();
+  return withPostgres(settings, 'scoring', async (pool) => {
     const store = new ScoringStore({
-      pool: postgres.pool,
+      pool,
       clock: systemClock,
       model,
-      workOrders: { historiesAsOf: (fromMs, toMs) => selectHistoriesAsOf(postgres.pool, fromMs, toMs) },
+      workOrders: { historiesAsOf: (fromMs, toMs) => selectHistoriesAsOf(pool, fromMs, toMs) },
     });
-    return await work(store, model);
-  } catch (error) {
-    if (error instanceof ScoringError) return fail(`${error.code}: ${error.message}`, 1);
-    if (
-      error instanceof ReportError &&
-      (error.code === 'font_missing' || error.code === 'font_invalid' || error.code === 'invalid_settings')
-    )
-      return fail(`${error.code}: ${error.message}`, EXIT_CONFIG);
-    if (error instanceof ReportError) return fail(`${error.code}: ${error.message}`, 1);
-    throw error;
-  } finally {
-    await postgres.stop();
-  }
+    try {
+      return await work(store, model);
+    } catch (error) {
+      if (error instanceof ScoringError) return fail(`${error.code}: ${error.message}`, 1);
+      if (
+        error instanceof ReportError &&
+        (error.code === 'font_missing' || error.code === 'font_invalid' || error.code === 'invalid_settings')
+      )
+        return fail(`${error.code}: ${error.message}`, EXIT_CONFIG);
+      if (error instanceof ReportError) return fail(`${error.code}: ${error.message}`, 1);
+      throw error;
+    }
+  });
 }
 
 async function migrateCommand(settings: Settings): Promise<number> {
   const model = loadOrReport(settings);
   if (typeof model === 'number') return model;
-  const logger = createLogger(settings, 'migrate');
-  const postgres = new PostgresConnection(settings.DATABASE_URL, {
-    logger,
-    startupTimeoutMs: settings.STEWARD_STARTUP_TIMEOUT_MS,
-    clock: systemClock,
-  });
-  try {
-    await postgres.start();
-    const applied = await migrate(postgres.pool);
-    const summary = await syncRegistry(postgres.pool, model);
-    print(
+  return withPostgres(settings, 'migrate', async (pool) => {
+    const applied = await migrate(pool);
+    const summary = await syncRegistry(pool, model);
+    return print(
       [
         applied.length === 0
           ? 'schema is up to date'
@@ -264,10 +283,7 @@ async function migrateCommand(settings: Settings): Promise<number> {
         `registry synced: ${summary.equipment} equipment, ${summary.points} points, ${summary.contracts} contracts (revision ${summary.revision.slice(0, 12)})`,
       ].join('\n'),
     );
-    return 0;
-  } finally {
-    await postgres.stop();
-  }
+  });
 }
 
 async function runRole(

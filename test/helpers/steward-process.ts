@@ -18,21 +18,24 @@ export interface ExitedSteward {
   readonly stderr: string;
 }
 
-function spawnSteward(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [launcher, ...args], {
+function spawnSteward(args: readonly string[], env: Record<string, string>, input?: string): ChildProcess {
+  const child = spawn(process.execPath, [launcher, ...args], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin?.end(input);
+  return child;
 }
 
-/** Runs a steward command to completion (for commands that exit by themselves). */
+/** Runs a steward command to completion (for commands that exit by themselves); `input` is its stdin. */
 export function runSteward(
   args: readonly string[],
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  input?: string,
 ): Promise<ExitedSteward> {
-  const child = spawnSteward(args, env);
+  const child = spawnSteward(args, env, input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {

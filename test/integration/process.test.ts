@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterKey, mirrorDeadLetters } from '../../gateway/ingest/dead-letters.ts';
-import { demoUserPassword } from '../../services/accounts/index.ts';
+import { AccountStore, demoUserPassword } from '../../services/accounts/index.ts';
+import { systemClock } from '../../services/runtime/clock.ts';
 import { ConfigFixture } from '../helpers/config-fixture.ts';
 import { freePort } from '../helpers/mosquitto.ts';
 import { createTestDatabase, stackSettings, type TestDatabase, uniqueName } from '../helpers/stack.ts';
@@ -140,6 +141,85 @@ describe('steward processes on the real stack', () => {
     );
     expect(local.code).toBe(64);
     expect(local.stderr).toContain('must be an ISO 8601 instant with an offset');
+  });
+
+  it('adds users and replaces passwords from the command line, the password on stdin', async () => {
+    expect((await runSteward(['migrate'], env)).code).toBe(0);
+    const added = await runSteward(
+      ['user', 'add', 'ops-admin', '--role', 'administrator', '--name', '运维管理员'],
+      env,
+      30_000,
+      'a-long-enough-password-1\n',
+    );
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('user ops-admin added (administrator)');
+    const vendorUser = await runSteward(
+      ['user', 'add', 'jd-duty', '--role', 'vendor_user', '--vendor', 'jindun-security'],
+      env,
+      30_000,
+      'another-long-password-2',
+    );
+    expect(vendorUser.code).toBe(0);
+
+    const refusals = [
+      { args: ['user', 'add', 'x1', '--role', 'administrator'], input: undefined, text: 'standard input' },
+      {
+        args: ['user', 'add', 'x2', '--role', 'boss'],
+        input: 'pw-long-enough-123',
+        text: '--role must be one of',
+      },
+      {
+        args: ['user', 'add', 'x3', '--role', 'vendor_user'],
+        input: 'pw-long-enough-123',
+        text: '--vendor is required',
+      },
+      {
+        args: ['user', 'add', 'x4', '--role', 'vendor_user', '--vendor', 'nobody'],
+        input: 'pw-long-enough-123',
+        text: 'is not a vendor of the configuration',
+      },
+    ];
+    for (const { args, input, text } of refusals) {
+      const result = await runSteward(args, env, 30_000, input);
+      expect(result.code).toBe(64);
+      expect(result.stderr).toContain(text);
+    }
+    const taken = await runSteward(
+      ['user', 'add', 'ops-admin', '--role', 'operator'],
+      env,
+      30_000,
+      'pw-long-enough-123',
+    );
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('username_taken');
+
+    const accounts = new AccountStore({ pool: db.pool, clock: systemClock });
+    expect(
+      await accounts.verifyLogin({ username: 'ops-admin', password: 'a-long-enough-password-1' }),
+    ).toMatchObject({
+      ok: true,
+    });
+    const replaced = await runSteward(
+      ['user', 'password', 'ops-admin'],
+      env,
+      30_000,
+      'a-new-long-password-3\n',
+    );
+    expect(replaced.stdout).toContain('password of ops-admin replaced');
+    expect(
+      await accounts.verifyLogin({ username: 'ops-admin', password: 'a-long-enough-password-1' }),
+    ).toMatchObject({
+      ok: false,
+    });
+    expect(
+      await accounts.verifyLogin({ username: 'ops-admin', password: 'a-new-long-password-3' }),
+    ).toMatchObject({
+      ok: true,
+    });
+    const { rows } = await db.pool.query<{ role: string; vendor_id: string | null; hash: string }>(
+      `select role, vendor_id, left(password_hash, 7) as hash from users where username = 'jd-duty'`,
+    );
+    expect(rows).toEqual([{ role: 'vendor_user', vendor_id: 'jindun-security', hash: 'scrypt$' }]);
   });
 
   it('gives up with a clear error when PostgreSQL stays unreachable', async () => {
