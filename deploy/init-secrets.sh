@@ -29,6 +29,7 @@ make_secret() {
 
 make_secret postgres_password
 make_secret grafana_admin_password
+make_secret metrics_token
 
 cat <<INFO
 Site secrets (webhook secrets of vendors, site-broker and OPC UA passwords) go into $dir/site/,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from './clock.ts';
@@ -20,6 +21,16 @@ export interface HttpServerOptions {
   readonly clock: Clock;
   /** HTTPS with this certificate and key; plain HTTP when undefined. */
   readonly tls?: TlsMaterial | undefined;
+  /** Set: `/metrics` needs it as a bearer token, and `/health` without it says only up or down. */
+  readonly metricsToken?: string | undefined;
+}
+
+/** Whether `authorization` is `Bearer <token>`, compared in constant time (over digests, so any length). */
+export function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/.exec(authorization ?? '');
+  if (!match?.[1]) return false;
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(match[1]), digest(token));
 }
 
 /**
@@ -58,7 +69,10 @@ export class HttpServer implements Component {
         for (const [dependency, health] of results) this.set({ dependency }, health.status === 'up' ? 1 : 0);
       },
     });
-    this.app.get('/health', async (_request, reply) => {
+    const { metricsToken } = options;
+    const authorized = (authorization: string | undefined): boolean =>
+      metricsToken === undefined || bearerMatches(authorization, metricsToken);
+    this.app.get('/health', async (request, reply) => {
       const report = await healthReport(checks, {
         role: options.role,
         version: options.version,
@@ -66,9 +80,18 @@ export class HttpServer implements Component {
         startedAtMs: this.#startedAtMs,
         nowMs: options.clock.nowMs(),
       });
-      return reply.code(report.status === 'up' ? 200 : 503).send(report);
+      // A load balancer's probe needs the code only; versions and dependencies are for operators.
+      const body = authorized(request.headers.authorization) ? report : { status: report.status };
+      return reply.code(report.status === 'up' ? 200 : 503).send(body);
     });
-    this.app.get('/metrics', async (_request, reply) => {
+    this.app.get('/metrics', async (request, reply) => {
+      if (!authorized(request.headers.authorization))
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({
+            error: { code: 'metrics_token_required', message: 'GET /metrics needs the metrics bearer token' },
+          });
       const body = await options.metrics.metrics();
       return reply.header('content-type', options.metrics.contentType).send(body);
     });

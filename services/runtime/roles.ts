@@ -158,6 +158,7 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     logger,
     clock,
     tls: httpsMaterial(settings),
+    metricsToken: settings.STEWARD_METRICS_TOKEN,
   });
   if (gateway) {
     components.push(...gateway.components);

@@ -74,6 +74,11 @@ export const Settings = Type.Object({
     default: '0 8 1 * *',
     pattern: '^(off|\\S+(\\s+\\S+){4,5})$',
   }),
+  /**
+   * Set: `GET /metrics` answers only requests with `Authorization: Bearer <token>` (vmagent's
+   * `bearer_token_file`), and `GET /health` without it gives its status code and `status` only.
+   */
+  STEWARD_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 export type Settings = Static<typeof Settings>;
@@ -86,7 +91,13 @@ export class SettingsError extends Error {
  * Settings that may instead be read from a file named by `<NAME>_FILE` (docker secrets, a
  * mounted volume): the file's content, trailing newline removed, is the value.
  */
-export const SECRET_SETTINGS = ['DATABASE_URL', 'DATABASE_PASSWORD', 'REDIS_URL', 'TSDB_TOKEN'] as const;
+export const SECRET_SETTINGS = [
+  'DATABASE_URL',
+  'DATABASE_PASSWORD',
+  'REDIS_URL',
+  'TSDB_TOKEN',
+  'STEWARD_METRICS_TOKEN',
+] as const;
 
 /**
  * Reads settings from an environment; empty variables count as unset. Secrets may come from

@@ -341,7 +341,11 @@ describe('docker-compose.yml', () => {
 
   it('reads every secret from a file: declared, given to the services that name it, from STEWARD_SECRETS_DIR', () => {
     const declared = compose.secrets ?? {};
-    expect(Object.keys(declared).sort()).toEqual(['grafana_admin_password', 'postgres_password']);
+    expect(Object.keys(declared).sort()).toEqual([
+      'grafana_admin_password',
+      'metrics_token',
+      'postgres_password',
+    ]);
     for (const [name, secret] of Object.entries(declared)) {
       expect(secret.file, `secret ${name}`).toBe(`\${STEWARD_SECRETS_DIR:-./deploy/secrets}/${name}`);
     }
@@ -362,6 +366,25 @@ describe('docker-compose.yml', () => {
     }
     expect(environmentOf(service('postgres')).POSTGRES_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
     expect(environmentOf(service('postgres')).POSTGRES_PASSWORD).toBeUndefined();
+    // Every role's /metrics needs the token vmagent reads from the same secret, for every steward job.
+    for (const role of APP_SERVICES) {
+      expect(environmentOf(service(role)).STEWARD_METRICS_TOKEN_FILE, role).toBe(
+        '/run/secrets/metrics_token',
+      );
+      expect(SECRET_SETTINGS).toContain('STEWARD_METRICS_TOKEN');
+    }
+    expect(secretsOf(service('vmagent'))).toContain('metrics_token');
+    const scrape = parse(read('deploy/monitoring/scrape.yml')) as {
+      scrape_configs: { job_name: string; bearer_token_file?: string }[];
+    };
+    const stewardJobs = scrape.scrape_configs.filter((job) => job.job_name.startsWith('steward-'));
+    expect(stewardJobs.map((job) => job.job_name).sort()).toEqual([
+      'steward-api',
+      'steward-gateway',
+      'steward-workers',
+    ]);
+    for (const job of stewardJobs)
+      expect(job.bearer_token_file, job.job_name).toBe('/run/secrets/metrics_token');
     // deploy/init-secrets.sh makes exactly the declared files.
     const script = read('deploy/init-secrets.sh');
     for (const name of Object.keys(declared)) expect(script).toContain(`make_secret ${name}\n`);
