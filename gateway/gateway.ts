@@ -96,6 +96,7 @@ export class Gateway {
           site: site.id,
           shards: settings.STEWARD_RULE_SHARDS,
           metrics,
+          logger: log('rule-queues'),
         }),
         batchSize: 2_000,
         // Alarm latency: 20 ms here was half of publish → incident at p50 (bench alarm-latency:

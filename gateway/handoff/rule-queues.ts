@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { Logger } from '../../services/runtime/logger.ts';
 import { reportQueueDepth } from '../../services/runtime/metrics.ts';
 import type { Reading } from '../ingest/reading.ts';
 import { equipmentOf, type ReadingBatchJob, readingQueueName, shardOf } from './shards.ts';
@@ -13,9 +14,10 @@ import { equipmentOf, type ReadingBatchJob, readingQueueName, shardOf } from './
  * the rule workers are idempotent for the rest.
  */
 export class RuleQueueSink {
-  readonly #options: { connection: Redis; prefix: string; site: string; shards: number };
+  readonly #options: { connection: Redis; prefix: string; site: string; shards: number; logger?: Logger };
   #queues: Queue[] | undefined;
   #closed = false;
+  #lastErrorLogMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: {
     connection: Redis;
@@ -24,6 +26,8 @@ export class RuleQueueSink {
     shards: number;
     /** Where the backlog of every shard is reported (`steward_queue_jobs`), whoever consumes it. */
     metrics?: Registry;
+    /** Where the queues' connection errors go (at most one line per 10 s); without it they are dropped. */
+    logger?: Logger;
   }) {
     this.#options = options;
     if (options.metrics) reportQueueDepth(options.metrics, () => (this.#closed ? [] : this.#queuesFor()));
@@ -32,21 +36,23 @@ export class RuleQueueSink {
   /** Created on first use: a BullMQ Queue starts talking to Redis as soon as it exists. */
   #queuesFor(): Queue[] {
     const { connection, prefix, site, shards } = this.#options;
-    this.#queues ??= Array.from(
-      { length: shards },
-      (_, shard) =>
-        new Queue(readingQueueName(site, shard), {
-          connection,
-          prefix,
-          // A batch that fails (PostgreSQL or Redis briefly away) is retried, not left behind.
-          defaultJobOptions: {
-            attempts: 8,
-            backoff: { type: 'exponential', delay: 500 },
-            removeOnComplete: 1_000,
-            removeOnFail: 10_000,
-          },
-        }),
-    );
+    this.#queues ??= Array.from({ length: shards }, (_, shard) => {
+      const queue = new Queue(readingQueueName(site, shard), {
+        connection,
+        prefix,
+        // A batch that fails (PostgreSQL or Redis briefly away) is retried, not left behind.
+        defaultJobOptions: {
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 500 },
+          removeOnComplete: 1_000,
+          removeOnFail: 10_000,
+        },
+      });
+      // Without a listener BullMQ writes every connection error to the console while Redis is
+      // away; the spool keeps the readings meanwhile, so one line now and then says enough.
+      queue.on('error', (error) => this.#onError(error));
+      return queue;
+    });
     return this.#queues;
   }
 
@@ -70,6 +76,17 @@ export class RuleQueueSink {
         const jobId = createHash('sha1').update(JSON.stringify(list)).digest('base64url');
         return queues[shard]?.add('readings', data, { jobId });
       }),
+    );
+  }
+
+  #onError(error: Error): void {
+    // A monotonic interval, not a time of day: the platform's clock has no say in log throttling.
+    const now = performance.now();
+    if (now - this.#lastErrorLogMs < 10_000) return;
+    this.#lastErrorLogMs = now;
+    this.#options.logger?.warn(
+      { err: error, site: this.#options.site },
+      'rule queues: Redis error; readings wait in the spool',
     );
   }
 
