@@ -3,7 +3,7 @@ import { api, type ContractSavings, type RollupReply } from '../../api.ts';
 import { ErrorNote } from '../../components/Badges.tsx';
 import { Chart } from '../../components/Chart.tsx';
 import { useLoad } from '../../components/hooks.ts';
-import { formatNumber, pick, t, tOr } from '../../i18n/i18n.ts';
+import { formatNumber, locale, pick, t, tOr } from '../../i18n/i18n.ts';
 import { buildingNames, useSession } from '../../session.ts';
 import { addMonths, wallClockAt } from '../scores/months.ts';
 
@@ -65,7 +65,9 @@ export function EnergyPage() {
         </div>
         {list.length === 0 && !contracts.loading ? <p class="muted">{t('energy.noContracts')}</p> : null}
         {savings.error ? <ErrorNote code={savings.error.code} onRetry={savings.reload} /> : null}
-        {savings.error ? <p class="muted">{savings.error.message}</p> : null}
+        {/* The server's detail (e.g. how many baseline days are missing) is in English: shown beside the
+            English text only, never under the Chinese one. */}
+        {savings.error && locale() === 'en' ? <p class="muted">{savings.error.message}</p> : null}
         {savings.data ? <Savings savings={savings.data} /> : null}
       </section>
       <Consumption rollup={rollup.data} error={rollup.error?.code} />
