@@ -147,9 +147,13 @@ export const Revision = Type.Object({
 /** The manual records a scorecard's lines refer to; work orders open through /api/workorders/:id. */
 export const EvidenceRecords = Type.Object({
   inspections: List(Domain<InspectionRecord>('an inspection with its findings and attachments')),
-  complaints: List(Domain<ComplaintRecord>('a complaint with its conclusion')),
-  rectifications: List(Domain<RectificationNoticeRecord>('a rectification notice with its outcome')),
-  commendations: List(Domain<CommendationRecord>('a commendation, innovation or promoted practice')),
+  complaints: List(Domain<ComplaintRecord>('a complaint with its conclusion, each with its attachments')),
+  rectifications: List(
+    Domain<RectificationNoticeRecord>('a rectification notice with its outcome, each with its attachments'),
+  ),
+  commendations: List(
+    Domain<CommendationRecord>('a commendation, innovation or promoted practice with its attachments'),
+  ),
 });
 
 export const ScorecardDetail = Type.Object({
@@ -200,8 +204,10 @@ export const RectificationNotice = Domain<RectificationNoticeRecord>(
 );
 export const Complaint = Domain<ComplaintRecord>('the complaint as recorded, with its conclusion');
 export const Commendation = Domain<CommendationRecord>('the commendation as recorded');
-export const Survey = Domain<SurveyRecord>('the survey as recorded');
-export const LeadershipReview = Domain<LeadershipReviewRecord>('the review as recorded');
+export const Survey = Domain<SurveyRecord>('the survey as recorded, with its attachments');
+export const LeadershipReview = Domain<LeadershipReviewRecord>(
+  'the review as recorded, with its attachments',
+);
 
 export const ContractInputs = Type.Object({
   contractId: Id,

@@ -22,6 +22,7 @@ const DAY = 24 * HOUR;
 /** October 2026, day `day` at `hour` o'clock at the site (UTC+8). */
 const october = (day: number, hour = 10): number => Date.UTC(2026, 9, day, hour - 8);
 const november = (day: number, hour = 10): number => Date.UTC(2026, 10, day, hour - 8);
+const january = (day: number, hour = 10): number => Date.UTC(2027, 0, day, hour - 8);
 
 const h = new ApiHarness();
 const dir = mkdtempSync(path.join(tmpdir(), 'scoring-api-'));
@@ -384,5 +385,143 @@ describe('vendor evaluation through the API', () => {
     // A quarter no contract has closed a month of is not published either.
     const future = await get('vendorA', '/api/scoring/bulletins/2027-Q1');
     expect([future.statusCode, codeOf(future)]).toEqual([403, 'bulletin_not_published']);
+  });
+
+  it('keeps the evidence of a complaint received, a notice issued, a survey and a leadership review, and shows it on the scorecard', async () => {
+    const letter = { name: '投诉来信.pdf', uri: 'https://files.example.gov.cn/scoring/letter.pdf' };
+    const report = { name: '调查报告.pdf', uri: 'https://files.example.gov.cn/scoring/report.pdf' };
+    const served = {
+      name: '整改通知书.pdf',
+      uri: 'https://files.example.gov.cn/scoring/notice.pdf',
+      sha256: 'b'.repeat(64),
+    };
+    const sheets = { name: '问卷汇总表.xlsx', uri: 'https://files.example.gov.cn/scoring/survey.xlsx' };
+    const minutes = { name: '考核会议纪要.pdf', uri: 'https://files.example.gov.cn/scoring/minutes.pdf' };
+    await moveClock(january(20, 15));
+
+    const complaint = await post('manager', '/api/scoring/complaints', {
+      contractId: LIFTS,
+      receivedAtMs: january(12),
+      channel: 'written',
+      summary: '电梯轿厢照明损坏',
+      attachments: [letter],
+    });
+    expect(complaint.statusCode).toBe(201);
+    const complaintId = complaint.json<{ id: string }>().id;
+    expect(complaint.json()).toMatchObject({ attachments: [letter], recordedBy: { userId: 'chen.jie' } });
+    // An empty list is no evidence: the record has no field at all, like one recorded before.
+    const bare = await post('manager', '/api/scoring/complaints', {
+      contractId: LIFTS,
+      receivedAtMs: january(13),
+      channel: 'hotline',
+      summary: '按钮失灵',
+      attachments: [],
+    });
+    expect(bare.statusCode).toBe(201);
+    expect(bare.json()).not.toHaveProperty('attachments');
+    const badUri = await post('manager', '/api/scoring/complaints', {
+      contractId: LIFTS,
+      receivedAtMs: january(13),
+      channel: 'hotline',
+      summary: '按钮失灵',
+      attachments: [{ name: 'x', uri: 'not a uri' }],
+    });
+    expect([badUri.statusCode, codeOf(badUri)]).toEqual([400, 'invalid_input']);
+    expect(
+      (
+        await post('manager', '/api/scoring/complaint-conclusions', {
+          complaintId,
+          result: 'verified',
+          concludedAtMs: january(15),
+          finding: '现场核实属实',
+          attachments: [report],
+        })
+      ).statusCode,
+    ).toBe(201);
+
+    const notice = await post('manager', '/api/scoring/rectification-notices', {
+      contractId: LIFTS,
+      issuedAtMs: january(5),
+      deadlineMs: january(10),
+      problem: '机房消防器材过期',
+      attachments: [served],
+    });
+    expect(notice.statusCode).toBe(201);
+    const noticeId = notice.json<{ id: string }>().id;
+    expect(notice.json()).toMatchObject({ attachments: [served], outcome: null });
+    const checked = await post('manager', '/api/scoring/rectification-outcomes', {
+      noticeId,
+      outcome: 'failed',
+      checkedAtMs: january(11),
+      note: '逾期未整改',
+    });
+    expect(checked.json()).toMatchObject({ attachments: [served], outcome: { outcome: 'failed' } });
+
+    const survey = await post('manager', '/api/scoring/surveys', {
+      contractId: LIFTS,
+      conductedOn: '2027-01-18',
+      distributed: 40,
+      returned: 39,
+      items: [
+        {
+          key: 'lift.comfort',
+          label: { 'zh-CN': '乘梯舒适', en: 'Ride comfort' },
+          counts: { excellent: 30, good: 8, fair: 1, poor: 0 },
+        },
+      ],
+      attachments: [sheets],
+    });
+    expect(survey.statusCode).toBe(201);
+    expect(survey.json()).toMatchObject({ attachments: [sheets] });
+    const review = await post('manager', '/api/scoring/leadership-reviews', {
+      contractId: LIFTS,
+      half: '2026-H2',
+      score: 92,
+      reviewedAtMs: january(19),
+      attachments: [minutes],
+    });
+    expect(review.statusCode).toBe(201);
+    expect(review.json()).toMatchObject({ attachments: [minutes] });
+
+    // Staff read them back with the contract's inputs.
+    const inputs = (await get('auditor', `/api/scoring/contracts/${LIFTS}/inputs?period=2027-01`)).json<{
+      complaints: { id: string; attachments?: unknown }[];
+      rectifications: { id: string; attachments?: unknown }[];
+      surveys: { attachments?: unknown }[];
+    }>();
+    expect(inputs.complaints.map((c) => [c.id, c.attachments])).toEqual([
+      [complaintId, [letter]],
+      [bare.json<{ id: string }>().id, undefined],
+    ]);
+    expect(inputs.rectifications.map((n) => [n.id, n.attachments])).toEqual([[noticeId, [served]]]);
+    expect(inputs.surveys.map((s) => s.attachments)).toEqual([[sheets]]);
+    const half = (await get('auditor', `/api/scoring/contracts/${LIFTS}/inputs?period=2026-H2`)).json<{
+      leadershipReviews: { attachments?: unknown }[];
+    }>();
+    expect(half.leadershipReviews.map((r) => r.attachments)).toEqual([[minutes]]);
+
+    // January closed: the verified complaint's and the failed check's lines carry the evidence of
+    // the complaint as received and of the notice as served, and the records the vendor opens do too.
+    await moveClock(Date.UTC(2027, 1, 2, 1));
+    expect(
+      (await post('manager', '/api/scoring/months/2027-01/close', { contractIds: [LIFTS] })).statusCode,
+    ).toBe(200);
+    const detail = (await get('vendorA', `/api/scoring/scorecards/${LIFTS}/2027-01`)).json<ScorecardDetail>();
+    const evidenceOf = (id: string) => detail.scorecard.lines.find((line) => line.id === id)?.evidence;
+    expect(evidenceOf(`verifiedComplaint:complaint:${complaintId}`)).toEqual([
+      { type: 'complaint', complaintId },
+      { type: 'attachment', ...letter },
+      { type: 'attachment', ...report },
+    ]);
+    expect(evidenceOf(`rectificationFailed:notice:${noticeId}`)).toEqual([
+      { type: 'rectification_notice', noticeId },
+      { type: 'attachment', ...served },
+    ]);
+    expect(detail.evidence.complaints.map((c) => [c.id, c.attachments, c.conclusion?.attachments])).toEqual([
+      [complaintId, [letter], [report]],
+    ]);
+    expect(detail.evidence.rectifications.map((n) => [n.id, n.attachments])).toEqual([[noticeId, [served]]]);
+    const recomputed = await get('auditor', `/api/scoring/scorecards/${LIFTS}/2027-01/recompute`);
+    expect(recomputed.json()).toMatchObject({ revision: 1, identical: true });
   });
 });

@@ -61,6 +61,7 @@ describe('scoring store: a month of the lift contract, closed, appealed, recompu
       receivedAtMs: march(13, 8),
       channel: 'hotline',
       summary: '电梯异响',
+      attachments: [{ name: '来电记录.pdf', uri: 'https://files.example/call.pdf' }],
     });
     h.clock.set(march(15, 9));
     await scoring.concludeComplaint(manager, {
@@ -142,6 +143,11 @@ describe('scoring store: a month of the lift contract, closed, appealed, recompu
       [`inspectionMajor:inspection:${majorInspection}:finding:1`, 5],
       [expect.stringMatching(/^verifiedComplaint:complaint:\d+$/), 3],
       [expect.stringMatching(/^commendation:commendation:\d+$/), 1],
+    ]);
+    // The complaint as received is evidence of its verified line.
+    expect(lifts?.scorecard.lines[3]?.evidence).toEqual([
+      { type: 'complaint', complaintId: expect.stringMatching(/^\d+$/) },
+      { type: 'attachment', name: '来电记录.pdf', uri: 'https://files.example/call.pdf' },
     ]);
     const accept = lifts?.scorecard.lines[0];
     expect(accept?.params).toMatchObject({ severity: 'major', minutesOver: 5 });
@@ -279,6 +285,10 @@ describe('scoring store: a month of the lift contract, closed, appealed, recompu
       'appeal_decided',
       'scorecard_revised',
     ]);
+    expect(trail[1]?.body).toMatchObject({
+      summary: '电梯异响',
+      attachments: [{ name: '来电记录.pdf', uri: 'https://files.example/call.pdf' }],
+    });
     expect(trail[4]?.body).toMatchObject({ month: '2026-03', revision: 1, total: 91 });
     expect(trail[7]?.actor).toEqual(manager);
     const schemes = await scoring.auditTrail('scheme:lift-standard');

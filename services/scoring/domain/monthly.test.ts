@@ -356,6 +356,62 @@ describe('inspections, complaints and rectification', () => {
     expect(card.lines[2]?.evidence).toEqual([{ type: 'inspection', inspectionId: '61', finding: 1 }]);
     expect(card.consequences[0]).toMatchObject({ action: 'release', amountFen: 0 });
   });
+
+  it('lists the evidence of the complaint as received and of the notice as served before their follow-up’s', () => {
+    const letter = { name: '来信.pdf', uri: 'https://files.example/letter.pdf' };
+    const photo = { name: 'site.jpg', uri: 'https://files.example/site.jpg', sha256: 'a'.repeat(64) };
+    const report = { name: '调查报告.pdf', uri: 'https://files.example/report.pdf' };
+    const served = complaint('71', march(2), 'verified');
+    const failed = notice('81', march(1), 'failed', march(8));
+    if (!served.conclusion || !failed.outcome) throw new Error('fixtures changed');
+    const card = scoreMonth(
+      SCHEME,
+      CONTRACT,
+      monthInputs({
+        complaints: [
+          {
+            ...served,
+            attachments: [letter, photo],
+            // The conclusion repeats the photo: listed once.
+            conclusion: { ...served.conclusion, attachments: [photo, report] },
+          },
+        ],
+        rectifications: [{ ...failed, attachments: [photo], outcome: { ...failed.outcome } }],
+      }),
+    );
+    expect(card.lines.map((line) => [line.id, line.evidence])).toEqual([
+      [
+        'verifiedComplaint:complaint:71',
+        [
+          { type: 'complaint', complaintId: '71' },
+          { type: 'attachment', ...letter },
+          { type: 'attachment', ...photo },
+          { type: 'attachment', ...report },
+        ],
+      ],
+      [
+        'rectificationFailed:notice:81',
+        [
+          { type: 'rectification_notice', noticeId: '81' },
+          { type: 'attachment', ...photo },
+        ],
+      ],
+    ]);
+    expect(Value.Check(MonthlyScorecard, card)).toBe(true);
+  });
+
+  it('gives the same bytes for a complaint and a notice without evidence as before they could carry any', () => {
+    const inputs = monthInputs({
+      complaints: [complaint('71', march(2), 'verified')],
+      rectifications: [notice('81', march(1), 'failed', march(8))],
+    });
+    const card = scoreMonth(SCHEME, CONTRACT, inputs);
+    expect(card.lines.map((line) => line.evidence)).toEqual([
+      [{ type: 'complaint', complaintId: '71' }],
+      [{ type: 'rectification_notice', noticeId: '81' }],
+    ]);
+    expect(canonicalJson(card)).not.toContain('attachment');
+  });
 });
 
 describe('bonuses', () => {

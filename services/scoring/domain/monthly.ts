@@ -16,6 +16,7 @@ import type { Period } from './periods.ts';
 import { fromCenti, toBasisPoints, toCenti } from './points.ts';
 import type {
   AppealRecord,
+  Attachment,
   CommendationRecord,
   ComplaintRecord,
   InspectionRecord,
@@ -50,6 +51,24 @@ interface Draft {
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 const inPeriod = (ms: number, period: Period): boolean => ms >= period.startMs && ms < period.endMs;
+
+/**
+ * The attachments of a record and of its follow-up (a complaint and its conclusion, a notice and
+ * its check), oldest first; one the follow-up repeats is listed once. A record without evidence
+ * adds nothing, so scorecards closed before the complaint and the notice took evidence recompute
+ * to the same bytes.
+ */
+const attachmentEvidence = (
+  earlier: readonly Attachment[] = [],
+  later: readonly Attachment[] = [],
+): EvidenceRef[] => {
+  const same = (a: Attachment) => (b: Attachment) =>
+    a.uri === b.uri && a.name === b.name && a.sha256 === b.sha256;
+  return [...earlier, ...later.filter((attachment) => !earlier.some(same(attachment)))].map((attachment) => ({
+    type: 'attachment' as const,
+    ...attachment,
+  }));
+};
 
 const orderEvidence = (
   fact: { orderId: string; leg: number; incidentIds: readonly string[] },
@@ -217,7 +236,7 @@ function manualDrafts(scheme: ScoringScheme, contractId: string, inputs: MonthIn
       centi: toCenti(scheme.deductions.verifiedComplaint.points),
       evidence: [
         { type: 'complaint', complaintId: complaint.id },
-        ...(conclusion.attachments ?? []).map((a) => ({ type: 'attachment' as const, ...a })),
+        ...attachmentEvidence(complaint.attachments, conclusion.attachments),
       ],
       params: {
         channel: complaint.channel,
@@ -237,7 +256,7 @@ function manualDrafts(scheme: ScoringScheme, contractId: string, inputs: MonthIn
       centi: toCenti(scheme.deductions.rectificationFailed.points),
       evidence: [
         { type: 'rectification_notice', noticeId: notice.id },
-        ...(outcome.attachments ?? []).map((a) => ({ type: 'attachment' as const, ...a })),
+        ...attachmentEvidence(notice.attachments, outcome.attachments),
       ],
       params: { problem: notice.problem, deadlineMs: notice.deadlineMs },
     });

@@ -26,6 +26,20 @@ export const Attachment = Type.Object(
 export type Attachment = Static<typeof Attachment>;
 const Attachments = Type.Array(Attachment, { maxItems: 20 });
 
+/**
+ * An input without evidence as a record keeps it: no `attachments` at all. The notice, complaint,
+ * survey and leadership review took none before they took evidence, and their stored bodies,
+ * audit rows and the scorecards closed over them have no such field; an empty list sent now is
+ * stored the same way, so every record without evidence reads alike.
+ */
+export function withoutEmptyAttachments<T extends { readonly attachments?: readonly Attachment[] }>(
+  input: T,
+): T {
+  if (input.attachments === undefined || input.attachments.length > 0) return input;
+  const { attachments: _, ...rest } = input;
+  return rest as T;
+}
+
 /** 每天巡检, 每周联检, 每月考核, 抽检. */
 export const INSPECTION_KINDS = ['daily_patrol', 'weekly_joint', 'monthly_assessment', 'spot_check'] as const;
 export type InspectionKind = (typeof INSPECTION_KINDS)[number];
@@ -73,6 +87,8 @@ export const RectificationNoticeInput = Type.Object(
     complaintId: Type.Optional(RecordId),
     /** 再次整改: the failed notice this one gives a second chance to. */
     followsNoticeId: Type.Optional(RecordId),
+    /** The notice as served, photos of the problem. */
+    attachments: Type.Optional(Attachments),
   },
   { additionalProperties: false },
 );
@@ -104,6 +120,8 @@ export const ComplaintInput = Type.Object(
     channel: Type.Enum(COMPLAINT_CHANNELS),
     summary: Text(2_000),
     buildingCode: Type.Optional(BuildingCode),
+    /** The complaint as it came in: the letter, the hotline ticket, photos. */
+    attachments: Type.Optional(Attachments),
   },
   { additionalProperties: false },
 );
@@ -170,6 +188,8 @@ export const SurveyInput = Type.Object(
     returned: Count,
     items: Type.Array(SurveyItemInput, { minItems: 1, maxItems: 100 }),
     comments: Type.Optional(Type.Array(Text(2_000), { maxItems: 1_000 })),
+    /** The questionnaires, the tally sheet. */
+    attachments: Type.Optional(Attachments),
   },
   { additionalProperties: false },
 );
@@ -183,6 +203,8 @@ export const LeadershipReviewInput = Type.Object(
     score: Type.Number({ minimum: 0, maximum: 100 }),
     reviewedAtMs: Instant,
     note: Type.Optional(Text(2_000)),
+    /** The signed review form, the minutes. */
+    attachments: Type.Optional(Attachments),
   },
   { additionalProperties: false },
 );

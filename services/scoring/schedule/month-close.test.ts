@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SiteZone } from '../../calendar/site-zone.ts';
-import { monthBefore } from './month-close.ts';
+import { endedMonths, monthBefore } from './month-close.ts';
 
 describe('the month a scheduled close closes', () => {
   const shanghai = new SiteZone('Asia/Shanghai');
@@ -17,5 +17,13 @@ describe('the month a scheduled close closes', () => {
     const instant = Date.UTC(2026, 10, 30, 16, 30);
     expect(monthBefore(instant, shanghai)).toBe('2026-11');
     expect(monthBefore(instant, new SiteZone('Europe/London'))).toBe('2026-10');
+  });
+
+  it('looks back over the ended months oldest first, across a year boundary', () => {
+    // 15 February 2027 in Shanghai: January is the last ended month.
+    const instant = Date.UTC(2027, 1, 15, 2);
+    expect(endedMonths(instant, shanghai, 3)).toEqual(['2026-11', '2026-12', '2027-01']);
+    expect(endedMonths(instant, shanghai, 1)).toEqual(['2027-01']);
+    expect(endedMonths(instant, shanghai, 0)).toEqual(['2027-01']);
   });
 });

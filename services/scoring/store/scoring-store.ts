@@ -61,6 +61,7 @@ import {
   RectificationOutcomeInput,
   SurveyInput,
   type SurveyRecord,
+  withoutEmptyAttachments,
 } from '../domain/records.ts';
 import { automaticFacts } from '../facts/order-facts.ts';
 import { checkInput } from '../inputs.ts';
@@ -153,7 +154,7 @@ export class ScoringStore {
   }
 
   async issueRectification(actor: Actor, value: unknown): Promise<RectificationNoticeRecord> {
-    const input = checkInput(RectificationNoticeInput, value);
+    const input = withoutEmptyAttachments(checkInput(RectificationNoticeInput, value));
     if (input.deadlineMs < input.issuedAtMs)
       throw new ScoringError('invalid_input', 'deadlineMs: before issuedAtMs');
     return this.#input(actor, input.contractId, [input.issuedAtMs], async (tx, stamp) => {
@@ -198,7 +199,7 @@ export class ScoringStore {
   }
 
   async recordComplaint(actor: Actor, value: unknown): Promise<ComplaintRecord> {
-    const input = checkInput(ComplaintInput, value);
+    const input = withoutEmptyAttachments(checkInput(ComplaintInput, value));
     // Receiving a complaint scores nothing (its conclusion does): a closed month does not refuse it.
     return this.#input(actor, input.contractId, [], async (tx, stamp) => {
       this.#notFuture(input.receivedAtMs, stamp.atMs);
@@ -238,7 +239,7 @@ export class ScoringStore {
   }
 
   async recordSurvey(actor: Actor, value: unknown): Promise<SurveyRecord> {
-    const input = checkInput(SurveyInput, value);
+    const input = withoutEmptyAttachments(checkInput(SurveyInput, value));
     if (input.returned > input.distributed)
       throw new ScoringError('invalid_input', 'returned: more questionnaires back than were handed out');
     return this.#input(actor, input.contractId, [], async (tx, stamp) => {
@@ -253,7 +254,7 @@ export class ScoringStore {
   }
 
   async recordLeadershipReview(actor: Actor, value: unknown): Promise<LeadershipReviewRecord> {
-    const input = checkInput(LeadershipReviewInput, value);
+    const input = withoutEmptyAttachments(checkInput(LeadershipReviewInput, value));
     return this.#input(actor, input.contractId, [], async (tx, stamp) => {
       this.#notFuture(input.reviewedAtMs, stamp.atMs);
       const id = await repo.insertReview(tx, input, stamp);

@@ -10,6 +10,7 @@ import { LeadershipReviewForm } from './forms/LeadershipReviewForm.tsx';
 import { RectificationNoticeForm, RectificationOutcomeForm } from './forms/RectificationForms.tsx';
 import { SurveyForm } from './forms/SurveyForm.tsx';
 import { InspectionForm } from './InspectionForm.tsx';
+import { withOpenOfYearBefore } from './open-records.ts';
 
 /** Inputs dated in the month: only while it is open. */
 const MONTH_INPUTS = ['inspection', 'notice', 'outcome', 'complaint', 'conclusion', 'commendation'] as const;
@@ -20,7 +21,8 @@ type Input = (typeof MONTH_INPUTS)[number] | (typeof YEAR_INPUTS)[number];
 /**
  * The facilities manager's inputs on a contract's month, one form at a time. The contract's
  * inputs of the year give the forms what they refer to (the notices to check, the complaints to
- * conclude, the findings a notice comes from, the last survey's service items). After a record is
+ * conclude, the findings a notice comes from, the last survey's service items), with what the
+ * year before left open (a December notice is checked from January's page). After a record is
  * stored the page's scorecard is reloaded; a survey or a leadership review shows the year's
  * satisfaction and levels instead, which they count toward.
  */
@@ -38,10 +40,13 @@ export function ManagerInputs({
   const year = month.slice(0, 4);
   const tabs: readonly Input[] = closed ? YEAR_INPUTS : [...MONTH_INPUTS, ...YEAR_INPUTS];
   const [tab, setTab] = useState<Input>(tabs[0] ?? 'survey');
+  const yearBefore = String(Number(year) - 1);
   const inputs = useLoad(() => api.contractInputs(contractId, year), [contractId, year]);
+  const before = useLoad(() => api.contractInputs(contractId, yearBefore), [contractId, yearBefore]);
   const evaluation = useLoad(() => api.evaluation(contractId, year), [contractId, year]);
   const recorded = () => {
     inputs.reload();
+    before.reload();
     evaluation.reload();
     onRecorded();
   };
@@ -55,11 +60,13 @@ export function ManagerInputs({
     // The rest refer to the year's records: once they are in.
     if (inputs.error) return <ErrorNote code={inputs.error.code} onRetry={inputs.reload} />;
     if (!inputs.data) return <p class="loading">{t('app.loading')}</p>;
-    const withInputs = { ...props, inputs: inputs.data };
+    if (tab === 'survey') return <SurveyForm {...props} inputs={inputs.data} />;
+    if (before.error) return <ErrorNote code={before.error.code} onRetry={before.reload} />;
+    if (!before.data) return <p class="loading">{t('app.loading')}</p>;
+    const withInputs = { ...props, inputs: withOpenOfYearBefore(inputs.data, before.data) };
     if (tab === 'notice') return <RectificationNoticeForm {...withInputs} />;
     if (tab === 'outcome') return <RectificationOutcomeForm {...withInputs} />;
-    if (tab === 'conclusion') return <ComplaintConclusionForm {...withInputs} />;
-    return <SurveyForm {...withInputs} />;
+    return <ComplaintConclusionForm {...withInputs} />;
   };
 
   return (

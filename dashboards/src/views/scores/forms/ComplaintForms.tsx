@@ -17,7 +17,10 @@ import {
 const CHANNELS = ['hotline', 'written', 'in_person', 'online', 'liaison'] as const;
 const RESULTS = ['verified', 'unfounded'] as const;
 
-/** 受理投诉: a complaint as it came in. It deducts nothing until its investigation verifies it. */
+/**
+ * 受理投诉: a complaint as it came in, with what it came as (the letter, the hotline ticket,
+ * photos). It deducts nothing until its investigation verifies it.
+ */
 export function ComplaintForm({
   contractId,
   month,
@@ -30,6 +33,7 @@ export function ComplaintForm({
   const received = useWhen(month);
   const [channel, setChannel] = useState<(typeof CHANNELS)[number]>('hotline');
   const [summary, setSummary] = useState('');
+  const [evidence, setEvidence] = useState<Attachment[]>([]);
   return (
     <InputForm
       name="complaint"
@@ -39,10 +43,12 @@ export function ComplaintForm({
           receivedAtMs: received.ms(),
           channel,
           summary: summary.trim(),
+          ...attachmentsOf(evidence),
         })
       }
       onRecorded={() => {
         setSummary('');
+        setEvidence([]);
         onRecorded();
       }}
     >
@@ -58,6 +64,7 @@ export function ComplaintForm({
         <WhenFields when={received} month={month} label="scores.complaint.receivedOn" />
       </div>
       <TextField name="summary" label="scores.complaint.summary" value={summary} onInput={setSummary} />
+      <EvidenceFields value={evidence} onChange={setEvidence} />
     </InputForm>
   );
 }

@@ -1,11 +1,21 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../../api.ts';
+import { type Attachment, api } from '../../../api.ts';
 import { t } from '../../../i18n/i18n.ts';
-import { Choice, InputForm, optionalText, TextField, useWhen, WhenFields } from './shell.tsx';
+import {
+  attachmentsOf,
+  Choice,
+  EvidenceFields,
+  InputForm,
+  optionalText,
+  TextField,
+  useWhen,
+  WhenFields,
+} from './shell.tsx';
 
 /**
- * 局领导半年综合考核: the half year's score out of 100, when it was given and a note. It is one of
- * the annual evaluation's levels; the month's scorecard does not change.
+ * 局领导半年综合考核: the half year's score out of 100, when it was given, a note and the evidence
+ * (the signed review form, the minutes). It is one of the annual evaluation's levels; the month's
+ * scorecard does not change.
  */
 export function LeadershipReviewForm({
   contractId,
@@ -22,6 +32,7 @@ export function LeadershipReviewForm({
   const [half, setHalf] = useState(Number(month.slice(5, 7)) <= 6 ? `${year}-H1` : `${year}-H2`);
   const [score, setScore] = useState('');
   const [note, setNote] = useState('');
+  const [evidence, setEvidence] = useState<Attachment[]>([]);
   return (
     <InputForm
       name="review"
@@ -32,11 +43,13 @@ export function LeadershipReviewForm({
           score: Number(score),
           reviewedAtMs: reviewed.ms(),
           ...optionalText('note', note),
+          ...attachmentsOf(evidence),
         })
       }
       onRecorded={() => {
         setScore('');
         setNote('');
+        setEvidence([]);
         onRecorded();
       }}
     >
@@ -65,6 +78,7 @@ export function LeadershipReviewForm({
         <WhenFields when={reviewed} label="scores.review.reviewedOn" />
       </div>
       <TextField name="note" label="scores.review.note" required={false} value={note} onInput={setNote} />
+      <EvidenceFields value={evidence} onChange={setEvidence} />
     </InputForm>
   );
 }

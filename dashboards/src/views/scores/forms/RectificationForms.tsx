@@ -16,7 +16,10 @@ import {
 interface FormProps {
   contractId: string;
   month: string;
-  /** The contract's inputs of the year: the records a notice comes from or follows, the notices to check. */
+  /**
+   * The contract's inputs of the year, with what the year before left open: the records a notice
+   * comes from or follows, the notices to check.
+   */
   inputs: ContractInputsReply;
   onRecorded: () => void;
 }
@@ -26,8 +29,8 @@ const NONE = '';
 /**
  * 整改通知: a problem the vendor must put right by a deadline, pointing to where it was found (an
  * inspection's finding or a complaint of the year) or re-issuing a notice whose check failed
- * (再次整改: a second failure along the chain leads to a written exit warning). The notice itself
- * deducts nothing; its failed check does.
+ * (再次整改: a second failure along the chain leads to a written exit warning), with the notice as
+ * served and photos of the problem. The notice itself deducts nothing; its failed check does.
  */
 export function RectificationNoticeForm({ contractId, month, inputs, onRecorded }: FormProps) {
   const issued = useWhen(month);
@@ -35,6 +38,7 @@ export function RectificationNoticeForm({ contractId, month, inputs, onRecorded 
   const [problem, setProblem] = useState('');
   const [source, setSource] = useState(NONE);
   const [follows, setFollows] = useState(NONE);
+  const [evidence, setEvidence] = useState<Attachment[]>([]);
   const siteTime = useSiteTime();
   const sources = [
     NONE,
@@ -74,12 +78,14 @@ export function RectificationNoticeForm({ contractId, month, inputs, onRecorded 
           problem: problem.trim(),
           ...sourceRef(),
           ...(follows === NONE ? {} : { followsNoticeId: follows }),
+          ...attachmentsOf(evidence),
         })
       }
       onRecorded={() => {
         setProblem('');
         setSource(NONE);
         setFollows(NONE);
+        setEvidence([]);
         onRecorded();
       }}
     >
@@ -115,6 +121,7 @@ export function RectificationNoticeForm({ contractId, month, inputs, onRecorded 
           onChange={setFollows}
         />
       </div>
+      <EvidenceFields value={evidence} onChange={setEvidence} />
     </InputForm>
   );
 }

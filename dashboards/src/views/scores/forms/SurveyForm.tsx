@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, type ContractInputsReply } from '../../../api.ts';
+import { type Attachment, api, type ContractInputsReply } from '../../../api.ts';
 import { t } from '../../../i18n/i18n.ts';
 import { formatPercent } from '../text.ts';
-import { InputForm, TextField, useWhen } from './shell.tsx';
+import { attachmentsOf, EvidenceFields, InputForm, TextField, useWhen } from './shell.tsx';
 
 const RATINGS = ['excellent', 'good', 'fair', 'poor'] as const;
 type Rating = (typeof RATINGS)[number];
@@ -40,9 +40,10 @@ const count = (text: string): number => (text.trim() === '' ? 0 : Number(text));
 
 /**
  * 满意度测评: questionnaires handed out and returned, each service item's answers 优 / 较好 / 一般 /
- * 差, and the free comments (one a line). The response rate shows as the counts are typed; the
- * satisfaction rate is the scheme's (which ratings count as satisfied), so it is shown from the
- * annual evaluation once the survey is recorded.
+ * 差, the free comments (one a line) and the evidence (the questionnaires, the tally sheet). The
+ * response rate shows as the counts are typed; the satisfaction rate is the scheme's (which
+ * ratings count as satisfied), so it is shown from the annual evaluation once the survey is
+ * recorded.
  */
 export function SurveyForm({
   contractId,
@@ -60,6 +61,7 @@ export function SurveyForm({
   const [returned, setReturned] = useState('');
   const [rows, setRows] = useState<ItemRow[]>(() => itemsOf(inputs));
   const [comments, setComments] = useState('');
+  const [evidence, setEvidence] = useState<Attachment[]>([]);
   const set = (index: number, change: Partial<ItemRow>) =>
     setRows(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
   const out = count(distributed);
@@ -92,12 +94,14 @@ export function SurveyForm({
                   .map((line) => line.trim())
                   .filter(Boolean),
               }),
+          ...attachmentsOf(evidence),
         })
       }
       onRecorded={() => {
         setDistributed('');
         setReturned('');
         setComments('');
+        setEvidence([]);
         setRows(rows.map((row) => ({ ...row, counts: noCounts })));
         onRecorded();
       }}
@@ -203,6 +207,7 @@ export function SurveyForm({
         value={comments}
         onInput={setComments}
       />
+      <EvidenceFields value={evidence} onChange={setEvidence} />
     </InputForm>
   );
 }
