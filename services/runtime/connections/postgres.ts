@@ -29,6 +29,13 @@ export class PostgresConnection implements Component, HealthCheck {
     this.#clock = options.clock;
     // An idle client losing its server must not crash the process; the pool replaces it.
     this.pool.on('error', (error) => this.#logger.warn({ err: error }, 'idle PostgreSQL client failed'));
+    // Nor may a checked-out one between two queries of a transaction: node-postgres emits
+    // 'error' on the client itself then, and an 'error' without a listener kills the process
+    // (chaos postgres-outage caught `steward workers` dying so). The next query on it fails and
+    // its caller handles that; the pool drops the broken client when it is released.
+    this.pool.on('connect', (client) => {
+      client.on('error', (error) => this.#logger.debug({ err: error }, 'PostgreSQL client in use failed'));
+    });
   }
 
   async start(): Promise<void> {
