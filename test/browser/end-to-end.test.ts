@@ -38,9 +38,9 @@ const MONTH = addMonths(monthAt(Date.now(), ZONE), -1);
 /** Its end: the first instant of the next month at the site (UTC+8, no daylight saving). */
 const MONTH_END_MS = Date.parse(`${addMonths(MONTH, 1)}-01T00:00:00+08:00`);
 /** The demo clock starts this long before the month ends: start-up, the fault, one minute to breach. */
-const LEAD_S = 200;
-/** The fault must be in before this, or the breach could fall in the next month. */
-const LATEST_FAULT_MS = MONTH_END_MS - 80_000;
+const LEAD_S = 150;
+/** The fault must be in before this, or the breach (a minute later, seen within seconds) could fall in the next month. */
+const LATEST_FAULT_MS = MONTH_END_MS - 70_000;
 const PHONE = { width: 390, height: 844 };
 const WALL = { width: 1920, height: 1080 };
 

@@ -220,7 +220,7 @@ describe('steward processes on the real stack', () => {
       `select role, vendor_id, left(password_hash, 7) as hash from users where username = 'jd-duty'`,
     );
     expect(rows).toEqual([{ role: 'vendor_user', vendor_id: 'jindun-security', hash: 'scrypt$' }]);
-  });
+  }, 120_000); // eleven short steward runs, each a Node start
 
   it('gives up with a clear error when PostgreSQL stays unreachable', async () => {
     const result = await runSteward(['api', '--port', '0'], {
