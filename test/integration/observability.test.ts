@@ -100,6 +100,8 @@ describe('observability from a reading to a work order', () => {
     expect(fired).toMatchObject({
       ruleId: 'lift-trapped-passenger',
       at: new Date(T0).toISOString(),
+      // The key of the reading written to the rule queue above (and the store's sample).
+      reading: `MB-LIFT-01.trapped_passenger@${new Date(T0).toISOString()}`,
       outcome: 'opened',
       incidentId: incident?.id,
     });

@@ -570,11 +570,15 @@ export class RuleWorker implements Component {
           },
         }),
       );
+      // The reading that decided it, by the key it has from the device on (point and timestamp:
+      // the spool, the rule queue, the store's sample and the incident's evidence all carry it).
+      const trigger = evidence.find((reading) => reading.t === at.getTime());
       this.#logger.info(
         {
           ruleId: rule.id,
           equipmentId: equipment.id,
           at,
+          ...(trigger ? { reading: `${trigger.p}@${at.toISOString()}` } : {}),
           outcome: result.outcome,
           incidentId: result.incident.id,
         },
