@@ -280,6 +280,19 @@ export class AccountStore implements Authenticator {
     return (rowCount ?? 0) > 0;
   }
 
+  /**
+   * Deletes sessions that ended (expired or revoked) more than `keepMs` ago; how many. The token
+   * hashes of ended sessions serve nothing; who signed in when stays in `login_events`.
+   */
+  async pruneSessions(keepMs: number): Promise<number> {
+    const before = new Date(this.#clock.nowMs() - keepMs);
+    const { rowCount } = await this.#pool.query(
+      'delete from sessions where expires_at < $1 or revoked_at < $1',
+      [before],
+    );
+    return rowCount ?? 0;
+  }
+
   /** Ends every session of a user; how many were live. */
   async revokeUserSessions(userId: string): Promise<number> {
     return revokeAll(this.#pool, checkedId(userId), this.#clock.now());

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { BlockList, isIPv6 } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from './clock.ts';
@@ -23,6 +24,37 @@ export interface HttpServerOptions {
   readonly tls?: TlsMaterial | undefined;
   /** Set: `/metrics` needs it as a bearer token, and `/health` without it says only up or down. */
   readonly metricsToken?: string | undefined;
+  /** `STEWARD_TRUST_PROXY`: proxies whose `X-Forwarded-For` gives `request.ip`; unset, none. */
+  readonly trustProxy?: string | undefined;
+}
+
+/**
+ * Fastify's `trustProxy` from the setting, as a function of the peer's address and its hop: a hop
+ * count, or the proxies' addresses and CIDR ranges (checked with `net.BlockList`). Never "trust
+ * everyone": any client could then write its own address into the header and step around the
+ * login rate limits.
+ */
+export function trustProxyOption(setting: string | undefined): (address: string, hop: number) => boolean {
+  if (setting === undefined) return () => false;
+  if (/^\d+$/.test(setting)) {
+    const hops = Number(setting);
+    return (_address, hop) => hop < hops;
+  }
+  const proxies = new BlockList();
+  for (const entry of setting.split(',').map((part) => part.trim())) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIPv6(address) ? 'ipv6' : 'ipv4';
+    try {
+      if (prefix === undefined) proxies.addAddress(address, family);
+      else proxies.addSubnet(address, Number(prefix), family);
+    } catch {
+      throw new Error(`STEWARD_TRUST_PROXY: ${entry} is not an IP address or CIDR range`);
+    }
+  }
+  return (address) => {
+    const plain = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+    return proxies.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
+  };
 }
 
 /** Whether `authorization` is `Bearer <token>`, compared in constant time (over digests, so any length). */
@@ -47,6 +79,7 @@ export class HttpServer implements Component {
     this.#options = options;
     this.#startedAtMs = options.clock.nowMs();
     const fastifyOptions = {
+      trustProxy: trustProxyOption(options.trustProxy),
       loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
       // Scrapes and probes every few seconds would drown the request log; other routes are logged.
       logController: new LogController({ disableRequestLogging: (request) => OPS_ROUTES.has(request.url) }),

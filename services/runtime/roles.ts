@@ -8,6 +8,7 @@ import { simulatorRoutes } from '../../gateway/simulator/routes.ts';
 import { Simulator } from '../../gateway/simulator/simulator.ts';
 import { InfluxLineWriter } from '../../gateway/store/tsdb-writer.ts';
 import { AccountStore, DemoUserSeeder } from '../accounts/index.ts';
+import { SessionPruner } from '../accounts/session-pruner.ts';
 import { registerApi, registerDashboards, VictoriaTelemetry } from '../api/index.ts';
 import { ChineseWorkingCalendar, DEFAULT_TIME_ZONE } from '../calendar/working-calendar.ts';
 import {
@@ -159,6 +160,7 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
     clock,
     tls: httpsMaterial(settings),
     metricsToken: settings.STEWARD_METRICS_TOKEN,
+    trustProxy: settings.STEWARD_TRUST_PROXY,
   });
   if (gateway) {
     components.push(...gateway.components);
@@ -194,9 +196,19 @@ export function composeProcess(context: ProcessContext): ComposedProcess {
   let live: LiveServer | undefined;
   if (role === 'api' || role === 'all') {
     if (!postgres || !redis || !workOrders || !scoring) throw new Error('the API needs PostgreSQL and Redis');
-    ({ demoUsers, live } = composeApi(context, postgres, redis, workOrders, scoring.store, http, metrics));
+    let pruner: SessionPruner;
+    ({ demoUsers, live, pruner } = composeApi(
+      context,
+      postgres,
+      redis,
+      workOrders,
+      scoring.store,
+      http,
+      metrics,
+    ));
     // After RegistrySync (which runs the migrations, the accounts' included), before the HTTP server.
     if (demoUsers) components.push(demoUsers);
+    components.push(pruner);
   }
   if (simulator) simulatorRoutes(http.app, simulator);
   // The HTTP server starts last and stops first: intake closes before the parts behind it.
@@ -219,7 +231,7 @@ function composeApi(
   scoring: ScoringStore,
   http: HttpServer,
   metrics: Registry,
-): { demoUsers: DemoUserSeeder | undefined; live: LiveServer } {
+): { demoUsers: DemoUserSeeder | undefined; live: LiveServer; pruner: SessionPruner } {
   const { settings, model, clock, logger } = context;
   const prefix = settings.STEWARD_REDIS_PREFIX;
   const accounts = new AccountStore({ pool: postgres.pool, clock });
@@ -272,7 +284,8 @@ function composeApi(
   const demoUsers = context.demo
     ? new DemoUserSeeder(accounts, model, logger.child({ component: 'accounts' }))
     : undefined;
-  return { demoUsers, live };
+  const pruner = new SessionPruner({ accounts, logger: logger.child({ component: 'accounts' }) });
+  return { demoUsers, live, pruner };
 }
 
 /**

@@ -75,6 +75,14 @@ export const Settings = Type.Object({
     pattern: '^(off|\\S+(\\s+\\S+){4,5})$',
   }),
   /**
+   * The reverse proxies in front of the HTTP port whose `X-Forwarded-For` is believed (the client
+   * address in logins' audit and rate limits): a comma-separated list of addresses or CIDR ranges,
+   * or a number of hops. Unset: none (behind a proxy every client then looks like the proxy).
+   */
+  STEWARD_TRUST_PROXY: Type.Optional(
+    Type.String({ pattern: '^(\\d{1,2}|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$' }),
+  ),
+  /**
    * Set: `GET /metrics` answers only requests with `Authorization: Bearer <token>` (vmagent's
    * `bearer_token_file`), and `GET /health` without it gives its status code and `status` only.
    */

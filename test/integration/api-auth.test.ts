@@ -225,4 +225,33 @@ describe('login, sessions and logout through the API', () => {
       user: { role: 'facilities_manager' },
     });
   });
+
+  it('prunes sessions a week after they ended, expired or revoked, and keeps live ones and their users', async () => {
+    const DAY = 24 * 60 * MINUTE;
+    const week = 7 * DAY;
+    const base = T0 + 30 * DAY;
+    h.wo.clock.set(base);
+    const user = h.users.vendorA.id;
+    const live = await h.accounts.createSession(user, { ttlMs: 60 * DAY });
+    const revoked = await h.accounts.createSession(user, { ttlMs: 60 * DAY });
+    await h.accounts.revokeSession(revoked.sessionId);
+    const expired = await h.accounts.createSession(user, { ttlMs: MINUTE });
+    const alive = async () =>
+      (
+        await h.wo.db.pool.query<{ id: string }>('select id from sessions where id = any($1)', [
+          [live.sessionId, revoked.sessionId, expired.sessionId],
+        ])
+      ).rows.map((row) => row.id);
+
+    // Six days after they ended nothing goes.
+    h.wo.clock.set(base + 6 * DAY);
+    await h.accounts.pruneSessions(week);
+    expect((await alive()).sort()).toEqual([live.sessionId, revoked.sessionId, expired.sessionId].sort());
+    // A week and a bit later the ended two go; the live one and its token still work.
+    h.wo.clock.set(base + week + MINUTE + 1);
+    expect(await h.accounts.pruneSessions(week)).toBeGreaterThanOrEqual(2);
+    expect(await alive()).toEqual([live.sessionId]);
+    expect(await h.accounts.authenticate(live.token)).toMatchObject({ userId: user });
+    expect(await h.accounts.getUser(user)).toBeDefined();
+  });
 });
