@@ -1,5 +1,11 @@
-import Type, { type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import {
+  escapeRegex,
+  exportLines,
+  parseExportByPoint,
+  quoteLabelValue,
+  READING_METRICS,
+  TsdbExportError,
+} from '../../runtime/connections/victoria-export.ts';
 import type { RegisterSample } from '../consumption/register.ts';
 import { EnergyError } from '../errors.ts';
 
@@ -12,13 +18,6 @@ export interface ReadingSource {
    */
   samples(pointIds: readonly string[], fromMs: number, toMs: number): Promise<Map<string, RegisterSample[]>>;
 }
-
-const ExportedSeries = Type.Object({
-  metric: Type.Record(Type.String(), Type.String()),
-  values: Type.Array(Type.Union([Type.Number(), Type.Null()])),
-  timestamps: Type.Array(Type.Integer()),
-});
-type ExportedSeries = Static<typeof ExportedSeries>;
 
 export interface VictoriaReadingSourceOptions {
   /** Base URL of VictoriaMetrics (`TSDB_URL`). */
@@ -54,9 +53,9 @@ export class VictoriaReadingSource implements ReadingSource {
   /** The selector of a group of points, e.g. `{__name__=~"reading_(value|quality)",point=~"A\\.energy|B\\.energy"}`. */
   selector(pointIds: readonly string[]): string {
     const alternatives = pointIds.map(escapeRegex).join('|');
-    const matchers = [`__name__=~"reading_(value|quality)"`, `point=~${quote(alternatives)}`];
+    const matchers = [READING_METRICS, `point=~${quoteLabelValue(alternatives)}`];
     for (const [name, value] of Object.entries(this.#options.extraLabels ?? {}))
-      matchers.push(`${name}=${quote(value)}`);
+      matchers.push(`${name}=${quoteLabelValue(value)}`);
     return `{${matchers.join(',')}}`;
   }
 
@@ -99,96 +98,22 @@ export class VictoriaReadingSource implements ReadingSource {
     fromMs: number,
     toMs: number,
   ): Promise<Map<string, RegisterSample[]>> {
-    const url = `${this.#options.url.replace(/\/+$/, '')}/api/v1/export`;
-    const body = new URLSearchParams({
-      'match[]': this.selector(pointIds),
-      start: (fromMs / 1000).toFixed(3),
-      end: (toMs / 1000).toFixed(3),
-    });
-    let response: Response;
+    const { url, timeoutMs } = this.#options;
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        body,
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+      const text = await exportLines({
+        url,
+        selector: this.selector(pointIds),
+        fromMs,
+        toMs,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
       });
+      return parseExportByPoint(text);
     } catch (error) {
-      throw new EnergyError('tsdb_unreachable', `TSDB export failed: ${(error as Error).message}`, {
+      if (!(error instanceof TsdbExportError)) throw error;
+      throw new EnergyError(error.code, error.message, {
+        ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
         cause: error,
       });
     }
-    const text = await response.text().catch(() => '');
-    if (!response.ok) {
-      throw new EnergyError(
-        'tsdb_http_error',
-        `TSDB export answered HTTP ${response.status}: ${text.slice(0, 200)}`,
-        {
-          statusCode: response.status,
-        },
-      );
-    }
-    return parseExportByPoint(text);
   }
-}
-
-/**
- * JSON lines of `/api/v1/export` → samples per `point` tag, merged across series of one point
- * (the registry may have moved it to other tags), oldest first, one per timestamp.
- */
-export function parseExportByPoint(text: string): Map<string, RegisterSample[]> {
-  const values = new Map<string, Map<number, number>>();
-  const uncertain = new Map<string, Set<number>>();
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      parsed = undefined;
-    }
-    if (!Value.Check(ExportedSeries, parsed) || parsed.values.length !== parsed.timestamps.length) {
-      throw new EnergyError(
-        'tsdb_bad_response',
-        `TSDB export has a line that is not a series: ${line.slice(0, 200)}`,
-      );
-    }
-    const series: ExportedSeries = parsed;
-    const pointId = series.metric.point;
-    if (pointId === undefined) continue;
-    if (series.metric.__name__ === 'reading_quality') {
-      const set = uncertain.get(pointId) ?? new Set<number>();
-      series.timestamps.forEach((ts, i) => {
-        if (series.values[i] === 1) set.add(ts);
-      });
-      uncertain.set(pointId, set);
-      continue;
-    }
-    const map = values.get(pointId) ?? new Map<number, number>();
-    series.timestamps.forEach((ts, i) => {
-      const value = series.values[i];
-      if (typeof value === 'number' && Number.isFinite(value) && !map.has(ts)) map.set(ts, value);
-    });
-    values.set(pointId, map);
-  }
-  const result = new Map<string, RegisterSample[]>();
-  for (const [pointId, map] of values) {
-    const flagged = uncertain.get(pointId);
-    result.set(
-      pointId,
-      [...map.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([ts, value]) => (flagged?.has(ts) ? { ts, value, uncertain: true } : { ts, value })),
-    );
-  }
-  return result;
-}
-
-/** A regular expression matching exactly this text (RE2 syntax, as VictoriaMetrics uses). */
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A MetricsQL string literal: double quotes, with backslashes, quotes and newlines escaped. */
-function quote(value: string): string {
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
 }

@@ -1,14 +1,15 @@
-import Type, { type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import {
+  exportLines,
+  parseExportByPoint,
+  quoteLabelValue,
+  READING_METRICS,
+  type StoredSample,
+  TsdbExportError,
+} from '../../runtime/connections/victoria-export.ts';
 import { ScheduledRuleError } from './errors.ts';
 
 /** One stored reading of a point: ms timestamp, value in the canonical unit. */
-export interface Sample {
-  readonly ts: number;
-  readonly value: number;
-  /** The gateway stored the reading as `uncertain` (`reading_quality = 1`). */
-  readonly uncertain?: true;
-}
+export type Sample = StoredSample;
 
 /** Where the scheduled checks read stored readings from. */
 export interface SampleSource {
@@ -19,14 +20,6 @@ export interface SampleSource {
    */
   samples(pointId: string, fromMs: number, toMs: number): Promise<readonly Sample[]>;
 }
-
-/** One line of `/api/v1/export`: a series and its raw samples. */
-const ExportedSeries = Type.Object({
-  metric: Type.Record(Type.String(), Type.String()),
-  values: Type.Array(Type.Number()),
-  timestamps: Type.Array(Type.Integer()),
-});
-type ExportedSeries = Static<typeof ExportedSeries>;
 
 export interface VictoriaSampleSourceOptions {
   /** Base URL of VictoriaMetrics (`TSDB_URL`). */
@@ -39,8 +32,6 @@ export interface VictoriaSampleSourceOptions {
   /** Per request; default 30,000. */
   readonly timeoutMs?: number;
 }
-
-const METRICS = 'reading_(value|quality)';
 
 /**
  * Reads raw samples through VictoriaMetrics' `/api/v1/export` (JSON lines): `reading_value` and
@@ -60,80 +51,42 @@ export class VictoriaSampleSource implements SampleSource {
   selector(pointId: string): string {
     const labels = { point: pointId, ...this.#options.extraLabels };
     const matchers = Object.entries(labels).map(([name, value]) => `${name}=${quoteLabelValue(value)}`);
-    return `{__name__=~"${METRICS}",${matchers.join(',')}}`;
+    return `{${READING_METRICS},${matchers.join(',')}}`;
   }
 
   async samples(pointId: string, fromMs: number, toMs: number): Promise<readonly Sample[]> {
-    // Appended, not resolved, so a URL with a path (a VictoriaMetrics behind a proxy) keeps it.
-    const url = `${this.#options.url.replace(/\/+$/, '')}/api/v1/export`;
-    const body = new URLSearchParams({
-      'match[]': this.selector(pointId),
-      // Seconds with a millisecond fraction; both ends are inclusive.
-      start: (fromMs / 1000).toFixed(3),
-      end: (toMs / 1000).toFixed(3),
-    });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        body,
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
-      });
-    } catch (error) {
-      throw new ScheduledRuleError(
-        'tsdb_unreachable',
-        `TSDB export for ${pointId} failed: ${(error as Error).message}`,
-        undefined,
-        { cause: error },
-      );
-    }
-    const text = await response.text().catch(() => '');
-    if (!response.ok) {
-      throw new ScheduledRuleError(
-        'tsdb_http_error',
-        `TSDB export for ${pointId} answered HTTP ${response.status}: ${text.slice(0, 200)}`,
-        response.status,
-      );
-    }
+    const { url, timeoutMs } = this.#options;
+    const text = await exportLines({
+      url,
+      selector: this.selector(pointId),
+      fromMs,
+      toMs,
+      what: pointId,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    }).catch(asRuleError);
     return parseExport(text, pointId);
   }
 }
 
-/** JSON lines of `/api/v1/export` → the point's samples, merged across series, oldest first. */
-export function parseExport(text: string, pointId = 'the point'): Sample[] {
-  const values = new Map<number, number>();
-  const uncertain = new Set<number>();
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      parsed = undefined;
-    }
-    if (!Value.Check(ExportedSeries, parsed) || parsed.values.length !== parsed.timestamps.length) {
-      throw new ScheduledRuleError(
-        'tsdb_bad_response',
-        `TSDB export for ${pointId} has a line that is not a series: ${line.slice(0, 200)}`,
-      );
-    }
-    const series: ExportedSeries = parsed;
-    const isQuality = series.metric.__name__ === 'reading_quality';
-    series.timestamps.forEach((ts, i) => {
-      const value = series.values[i] ?? Number.NaN;
-      if (isQuality) {
-        if (value === 1) uncertain.add(ts);
-      } else if (Number.isFinite(value) && !values.has(ts)) {
-        values.set(ts, value);
-      }
-    });
+/**
+ * JSON lines of `/api/v1/export` → the point's samples, merged across its series, oldest first
+ * (the selector names one point; its lines may carry other tags the registry gave it since).
+ */
+export function parseExport(text: string, pointId?: string): Sample[] {
+  let byPoint: Map<string, Sample[]>;
+  try {
+    byPoint = parseExportByPoint(text, pointId);
+  } catch (error) {
+    return asRuleError(error);
   }
-  return [...values.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([ts, value]) => (uncertain.has(ts) ? { ts, value, uncertain: true } : { ts, value }));
+  if (pointId !== undefined) return byPoint.get(pointId) ?? [];
+  const [only] = byPoint.values();
+  return only ?? [];
 }
 
-/** A MetricsQL string literal: double quotes, with backslashes, quotes and newlines escaped. */
-function quoteLabelValue(value: string): string {
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+/** The export's error as the scheduled rules' own, with the same code. */
+function asRuleError(error: unknown): never {
+  if (error instanceof TsdbExportError)
+    throw new ScheduledRuleError(error.code, error.message, error.statusCode, { cause: error });
+  throw error;
 }
