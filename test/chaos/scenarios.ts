@@ -9,6 +9,7 @@ import {
   type WorkOrderCount,
 } from './checks.ts';
 import { DoorFaults } from './door-faults.ts';
+import { type LiveCount, LiveWatch } from './live-watch.ts';
 import { ReadingLoad, type ReadingLoadTally } from './reading-load.ts';
 import { type ChaosRole, type ChaosStack, MANAGER, ROLES } from './stack.ts';
 
@@ -90,6 +91,8 @@ export interface ScenarioResult {
   readonly failedJobs: { readonly rules: number; readonly slaTimers: number };
   /** Orders the API lists to a facilities manager afterwards, of those expected. */
   readonly apiListed: number;
+  /** A manager's live dashboard (socket.io): the orders dispatched while it could hear them. */
+  readonly live: LiveCount;
   readonly durationMs: number;
 }
 
@@ -108,6 +111,8 @@ export function passed(result: ScenarioResult): boolean {
     breaches.wrong === 0 &&
     result.faultsInjected === incidents.expected &&
     result.apiListed === orders.expected &&
+    result.live.received === result.live.expected &&
+    result.live.duplicated === 0 &&
     result.metersBackMs >= 0 &&
     result.failedJobs.rules === 0 &&
     result.failedJobs.slaTimers === 0 &&
@@ -135,6 +140,7 @@ export async function runScenario(
     ratePerSecond: timing.ratePerSecond,
   });
   const faults = new DoorFaults({ brokerUrl: stack.mqttUrl, giveUpMs: (feedS + 60) * 1_000 });
+  const live = await LiveWatch.connect(stack.process('api').url, MANAGER);
   await load.start();
   // The timeline counts from the first reading; the trail from the recovery (a restart takes seconds).
   const began = performance.now();
@@ -150,6 +156,7 @@ export async function runScenario(
 
   await sleep(Math.max(0, timing.leadS * 1_000 - (performance.now() - began)));
   const killed = KILLS[name];
+  const faultBeganWall = Date.now();
   log(`${name}: fault begins after ${load.acknowledged} acknowledged readings`);
   if (killed) await stack.kill(killed);
   else if (name === 'redis-outage') await stack.redis.stop();
@@ -168,6 +175,11 @@ export async function runScenario(
     Math.round(performance.now() - faultEnded),
   );
   log(`${name}: every process healthy ${recoveryMs} ms after the fault`);
+  // The live client is back too (after an API restart it reconnects by itself).
+  const liveDeadline = Date.now() + timing.settleTimeoutMs;
+  while ((live.readyAt.at(-1) ?? 0) < faultBeganWall && killed === 'api' && Date.now() < liveDeadline)
+    await sleep(100);
+  const settledWall = Math.max(Date.now(), live.readyAt.at(-1) ?? 0);
   // The meters reconnect by themselves (scrypt logins: seconds for a hundred); the trail runs on all of them.
   const metersDeadline = Date.now() + timing.settleTimeoutMs;
   while (load.connected() < stack.config.loadDevices.length && Date.now() < metersDeadline) await sleep(100);
@@ -208,6 +220,12 @@ export async function runScenario(
   });
   log(`${name}: SLA breaches ${JSON.stringify(breaches)}`);
   const apiListed = await listedOrders(stack, new Set(rows.map((row) => row.order_id)));
+  const liveCount = live.count(rows, [
+    [live.readyAt[0] ?? 0, faultBeganWall],
+    [settledWall, Date.now()],
+  ]);
+  live.close();
+  log(`${name}: live dashboard ${JSON.stringify(liveCount)}`);
 
   const pidsAfter = stack.pids();
   const replacedProcesses = ROLES.filter(
@@ -229,6 +247,7 @@ export async function runScenario(
     replacedProcesses,
     unexpectedExits: stack.unexpectedExits.slice(exitsBefore),
     apiListed,
+    live: liveCount,
     failedJobs: await stack.failedJobs(),
     durationMs: Math.round(performance.now() - began),
   };
@@ -284,6 +303,11 @@ export function formatResult(result: ScenarioResult): string {
     ['work orders expected / created', `${orders.expected} / ${orders.created}`],
     ['work orders to the wrong vendor', orders.misrouted],
     ['work orders listed by the API', result.apiListed],
+    [
+      'live dashboard: heard / expected, dup.',
+      `${result.live.received} / ${result.live.expected}, ${result.live.duplicated}`,
+    ],
+    ['live dashboard reconnects', result.live.reconnects],
     [
       'jobs failed for good: rules / SLA timers',
       `${result.failedJobs.rules} / ${result.failedJobs.slaTimers}`,

@@ -35,6 +35,9 @@ describe('faults under load (chaos --quick)', () => {
     expect(incidents).toEqual({ expected: 6, created: 6, lost: 0, duplicated: 0 });
     expect(orders).toEqual({ expected: 6, created: 6, lost: 0, duplicated: 0, misrouted: 0 });
     expect(result.apiListed).toBe(6);
+    // A manager's live dashboard heard every order dispatched while it could, once.
+    expect(result.live.expected).toBeGreaterThan(0);
+    expect(result.live).toMatchObject({ received: result.live.expected, duplicated: 0 });
     expect(result.failedJobs).toEqual({ rules: 0, slaTimers: 0 });
     expect({ missed: breaches.missed, duplicated: breaches.duplicated, wrong: breaches.wrong }).toEqual({
       missed: 0,
@@ -65,6 +68,7 @@ describe('faults under load (chaos --quick)', () => {
   it('api-kill: the API comes back on its port and lists every order', async () => {
     const result = await run('api-kill');
     expect(result.healthDuringFault.api).toBe('not running');
+    expect(result.live.reconnects).toBeGreaterThanOrEqual(1);
     expectNothingLost(result);
   }, 150_000);
 
