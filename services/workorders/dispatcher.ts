@@ -4,6 +4,7 @@ import type { ServiceCategory } from '../../config/schema/common.ts';
 import { incidentsChannel } from '../incidents/publisher.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Component } from '../runtime/component.ts';
+import { isPostgresUnavailable } from '../runtime/connections/postgres-unavailable.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CalendarFor } from './calendars.ts';
 import { planDispatch } from './dispatch-plan.ts';
@@ -19,15 +20,21 @@ import {
 } from './incident-feed.ts';
 import type { WorkOrderMetrics } from './metrics.ts';
 import {
+  insertParkedEvent,
+  type ParkedEvent,
+  type ParkedEventFilter,
   selectLatestOrderOfFault,
   selectOpenGroupOrder,
+  selectParkedEvent,
   type WorkOrderStore,
+  WorkOrderStoreError,
   type WorkOrderTransaction,
 } from './store/index.ts';
 
 export const DISPATCHER_CONSUMER = 'dispatcher';
 export const DEFAULT_DISPATCH_POLL_MS = 1_000;
 export const DEFAULT_GAP_GRACE_MS = 5_000;
+export const DEFAULT_PARK_AFTER_ATTEMPTS = 3;
 
 const SYSTEM: Actor = { role: 'system' };
 
@@ -66,7 +73,40 @@ export interface WorkOrderDispatcherOptions {
   readonly gapGraceMs?: number;
   /** The cursor's name in `work_order_cursors`; default `dispatcher`. */
   readonly consumer?: string;
+  /**
+   * How many times an event failing for a reason of its own (not PostgreSQL away, see
+   * `isTransientDispatchFailure`) is tried, one attempt per wake, before it is parked and the
+   * cursor moves on; default 3.
+   */
+  readonly parkAfterAttempts?: number;
   readonly metrics?: WorkOrderMetrics;
+}
+
+/** What one step of a drain did: nothing to do, a hole waited for, an event handled or parked. */
+type DrainStep = 'idle' | 'waiting' | 'parked' | 'taken' | DispatchOutcome;
+
+/**
+ * An incident event the dispatcher failed to handle: the drain stops there and the next wake
+ * starts again from the cursor. `transient` failures (PostgreSQL away, a deadlock) are retried
+ * for as long as they last; any other is `attempt` n of `parkAfterAttempts`, after which the event
+ * is parked. The original error is the `cause`.
+ */
+export class IncidentEventFailure extends Error {
+  readonly eventId: string;
+  readonly incidentId: string;
+  readonly transient: boolean;
+  readonly attempt: number | null;
+
+  constructor(event: IncidentEventFact, cause: unknown, attempt: number | null) {
+    const what = attempt === null ? 'transient failure' : `attempt ${attempt}`;
+    const message = `incident event ${event.eventId} of incident ${event.incidentId} failed (${what})`;
+    super(`${message}: ${messageOf(cause)}`, { cause });
+    this.name = 'IncidentEventFailure';
+    this.eventId = event.eventId;
+    this.incidentId = event.incidentId;
+    this.transient = attempt === null;
+    this.attempt = attempt;
+  }
 }
 
 /**
@@ -80,6 +120,12 @@ export interface WorkOrderDispatcherOptions {
  * dispatcher itself, is down: it resumes from the cursor. Ids are handed out before commit, so a
  * hole in them may be a transaction still committing: the dispatcher waits for it (up to
  * `gapGraceMs`, then takes it as rolled back) rather than step over an event for good.
+ *
+ * An event that fails for a reason of its own (a bug, bad data, a constraint) on
+ * `parkAfterAttempts` wakes in a row is parked: recorded in `work_order_parked_events` in the
+ * transaction that moves the cursor past it, so one poison event cannot hold back every later
+ * incident. A person lists them (`listParked`) and, once the cause is removed, re-dispatches one
+ * (`redispatchParked`). Failures of the database itself are never counted: retried from the cursor.
  */
 export class WorkOrderDispatcher implements Component {
   readonly name = 'workorder-dispatcher';
@@ -96,6 +142,12 @@ export class WorkOrderDispatcher implements Component {
   #queue: Promise<unknown> = Promise.resolve();
   #wakePending = false;
   #gap: { readonly afterId: string; readonly sinceMs: number } | undefined;
+  /**
+   * The event at the head failing for a reason of its own, and how often in a row. In memory: the
+   * bound only has to stop one event holding up the rest, and the failed transaction has rolled
+   * back anyway. A restart starts counting again, and each process counts its own attempts.
+   */
+  #failing: { readonly eventId: string; readonly attempts: number } | undefined;
 
   constructor(options: WorkOrderDispatcherOptions) {
     this.#options = options;
@@ -180,16 +232,18 @@ export class WorkOrderDispatcher implements Component {
     while (!this.#stopping) {
       const step = await this.#handleNext();
       if (step === 'idle' || step === 'waiting') return handled;
-      handled++;
+      if (step !== 'taken') handled++;
     }
     return handled;
   }
 
   /** One event, one transaction: lock the cursor, handle the next event, advance, commit. */
-  #handleNext(): Promise<'idle' | 'waiting' | DispatchOutcome> {
+  async #handleNext(): Promise<DrainStep> {
     const { store, metrics, logger } = this.#options;
-    return store
-      .transaction(async (tx) => {
+    const reading: { event?: IncidentEventFact } = {};
+    let result: 'idle' | 'waiting' | { outcome: DispatchOutcome; orderId?: string; event: IncidentEventFact };
+    try {
+      result = await store.transaction(async (tx) => {
         const cursor = await lockCursor(tx.client, this.#consumer);
         const event = await nextIncidentEvent(tx.client, cursor);
         if (!event) return 'idle' as const;
@@ -197,23 +251,118 @@ export class WorkOrderDispatcher implements Component {
           return 'waiting' as const;
         }
         this.#gap = undefined;
+        reading.event = event;
         const handled = await this.#handle(tx, event);
         await advanceCursor(tx.client, this.#consumer, event.eventId);
         return { ...handled, event };
-      })
-      .then((result) => {
-        if (typeof result === 'string') return result;
-        const { outcome, orderId, event } = result;
-        metrics?.dispatched.inc({ outcome });
-        if (outcome !== 'ignored') {
-          // Info, with both ids: the link operators follow from an incident to its work order.
-          logger.info(
-            { eventId: event.eventId, incidentId: event.incidentId, kind: event.kind, outcome, orderId },
-            'incident event dispatched',
-          );
-        }
-        return outcome;
       });
+    } catch (error) {
+      // Failing before an event was read (the cursor, the feed's query) blames no event: retried.
+      if (reading.event === undefined) throw error;
+      return this.#failed(reading.event, error);
+    }
+    if (typeof result === 'string') return result;
+    this.#failing = undefined;
+    const { outcome, orderId, event } = result;
+    metrics?.dispatched.inc({ outcome });
+    if (outcome !== 'ignored') {
+      // Info, with both ids: the link operators follow from an incident to its work order.
+      logger.info(
+        { eventId: event.eventId, incidentId: event.incidentId, kind: event.kind, outcome, orderId },
+        'incident event dispatched',
+      );
+    }
+    return outcome;
+  }
+
+  /** After the event's transaction rolled back: throw to retry it from the cursor, or park it. */
+  async #failed(event: IncidentEventFact, error: unknown): Promise<DrainStep> {
+    if (isTransientDispatchFailure(error)) throw new IncidentEventFailure(event, error, null);
+    const attempts = (this.#failing?.eventId === event.eventId ? this.#failing.attempts : 0) + 1;
+    this.#failing = { eventId: event.eventId, attempts };
+    if (attempts < (this.#options.parkAfterAttempts ?? DEFAULT_PARK_AFTER_ATTEMPTS)) {
+      throw new IncidentEventFailure(event, error, attempts);
+    }
+    return this.#park(event, error, attempts);
+  }
+
+  /**
+   * Records the event in `work_order_parked_events` and moves the cursor past it, in one
+   * transaction, if it is still the next event (another process may have handled it meanwhile).
+   */
+  async #park(event: IncidentEventFact, error: unknown, attempts: number): Promise<'parked' | 'taken'> {
+    const { store, metrics, logger, clock } = this.#options;
+    const errorCode = codeOf(error);
+    const parked = await store.transaction(async (tx) => {
+      const cursor = await lockCursor(tx.client, this.#consumer);
+      const head = await nextIncidentEvent(tx.client, cursor);
+      if (head?.eventId !== event.eventId) return false;
+      await insertParkedEvent(tx.client, {
+        consumer: this.#consumer,
+        eventId: event.eventId,
+        incidentId: event.incidentId,
+        kind: event.kind,
+        errorCode,
+        errorMessage: messageOf(error),
+        attempts,
+        parkedAtMs: clock.nowMs(),
+      });
+      await advanceCursor(tx.client, this.#consumer, event.eventId);
+      return true;
+    });
+    this.#failing = undefined;
+    if (!parked) return 'taken';
+    metrics?.parked.inc();
+    logger.error(
+      {
+        eventId: event.eventId,
+        incidentId: event.incidentId,
+        kind: event.kind,
+        attempts,
+        errorCode,
+        err: error,
+      },
+      'incident event parked after repeated failures; later events go on (see listParked / redispatchParked)',
+    );
+    return 'parked';
+  }
+
+  /** The events this dispatcher's cursor parked, oldest first, with the order each is linked to now. */
+  listParked(filter: Omit<ParkedEventFilter, 'consumer'> = {}): Promise<ParkedEvent[]> {
+    return this.#options.store.listParked({ ...filter, consumer: this.#consumer });
+  }
+
+  /**
+   * Handles a parked event again, once a person has removed the cause, and returns what it did.
+   * It takes the cursor's lock like a drain (dispatch decisions stay one at a time across
+   * processes) but leaves the cursor where it is. Idempotent: an event whose episode is linked
+   * already is a `duplicate`. A failure is thrown to the caller; the event stays parked.
+   * `not_found` when this dispatcher's cursor never parked the event.
+   */
+  async redispatchParked(eventId: string): Promise<{ outcome: DispatchOutcome; orderId?: string }> {
+    const { store, metrics, logger } = this.#options;
+    await this.#ensureCursor();
+    const { handled, event } = await store.transaction(async (tx) => {
+      await lockCursor(tx.client, this.#consumer);
+      const parked = await selectParkedEvent(tx.client, this.#consumer, eventId);
+      if (!parked) {
+        throw new WorkOrderStoreError(
+          'not_found',
+          `incident event ${eventId} was not parked by ${this.#consumer}`,
+        );
+      }
+      // The parked row references the event and incident_events is append-only: the first event
+      // after the id before it is this one.
+      const fact = await nextIncidentEvent(tx.client, (BigInt(parked.eventId) - 1n).toString());
+      if (fact?.eventId !== parked.eventId) throw new Error(`incident event ${parked.eventId} not found`);
+      return { handled: await this.#handle(tx, fact), event: fact };
+    });
+    metrics?.dispatched.inc({ outcome: handled.outcome });
+    logger.info(
+      { eventId: event.eventId, incidentId: event.incidentId, kind: event.kind, ...handled },
+      'parked incident event re-dispatched',
+    );
+    return handled;
   }
 
   /** Whether the hole after `cursor` has been waited for long enough (first sight starts the wait). */
@@ -296,4 +445,41 @@ export class WorkOrderDispatcher implements Component {
       orderId: created.order.id,
     };
   }
+}
+
+/**
+ * SQLSTATEs that blame the moment, not the event: a serialization failure or deadlock (40001,
+ * 40P01), a lock not available (55P03), the server short of resources (class 53: disk, memory,
+ * connections).
+ */
+const TRANSIENT_SQLSTATES = /^(40001|40P01|55P03|53[0-9A-Z]{3})$/;
+
+/**
+ * Whether the dispatcher's failure is the database's rather than the event's: PostgreSQL away
+ * (`isPostgresUnavailable`: refused, reset, terminated, class 08, 57P01–57P03) or one of
+ * `TRANSIENT_SQLSTATES` in the cause chain (the store wraps 40001/40P01 as `conflict`). Such a
+ * failure is retried from the cursor for as long as it lasts and never parks an event.
+ */
+export function isTransientDispatchFailure(error: unknown): boolean {
+  if (isPostgresUnavailable(error)) return true;
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth <= 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSIENT_SQLSTATES.test(code)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** The failure's code for the parked row: a typed error's (`WorkOrderStoreError`) or the SQLSTATE. */
+function codeOf(error: unknown): string | null {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : null;
+}
+
+/** The message, with PostgreSQL's detail (e.g. the row a constraint refused) when it gives one. */
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const detail = (error as { detail?: unknown }).detail;
+  return typeof detail === 'string' && detail !== '' ? `${error.message} (${detail})` : error.message;
 }

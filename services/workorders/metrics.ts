@@ -19,6 +19,7 @@ export class WorkOrderMetrics {
   readonly breaches: Counter<'target'>;
   readonly dispatched: Counter<'outcome'>;
   readonly dispatchFailures: Counter;
+  readonly parked: Counter;
   readonly publishFailures: Counter;
 
   constructor(registry: Registry = new Registry()) {
@@ -45,6 +46,10 @@ export class WorkOrderMetrics {
     this.dispatchFailures = sharedCounter(registry, {
       name: 'steward_work_order_dispatcher_failures_total',
       help: 'Incident events the dispatcher failed to handle (retried from the cursor)',
+    });
+    this.parked = sharedCounter(registry, {
+      name: 'steward_work_order_dispatcher_parked_total',
+      help: 'Incident events the dispatcher parked after repeated permanent failures (work_order_parked_events)',
     });
     this.publishFailures = sharedCounter(registry, {
       name: 'steward_work_order_publish_failures_total',

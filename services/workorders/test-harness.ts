@@ -74,6 +74,12 @@ export class WorkOrderHarness {
     this.model = loadConfig(sampleConfigDir);
     this.calendars = new SiteCalendars(this.model);
     this.db = await createTestDatabase();
+    // As the process's pool does (runtime/connections/postgres.ts): a checked-out client whose
+    // server goes away emits 'error', which must not be an uncaught exception (tests that
+    // terminate a dispatcher's backend).
+    this.db.pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     await migrate(this.db.pool);
     await syncRegistry(this.db.pool, this.model);
     this.redis = new Redis(stackSettings.REDIS_URL, { maxRetriesPerRequest: null });

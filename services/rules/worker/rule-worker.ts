@@ -15,6 +15,7 @@ import {
 import type { IncidentStore } from '../../incidents/index.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { Component } from '../../runtime/component.ts';
+import { isPostgresUnavailable } from '../../runtime/connections/postgres-unavailable.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { sharedCounter, sharedGauge, sharedHistogram } from '../../runtime/metrics.ts';
 import type { Condition, ConditionEvent, Evaluation, EvaluationContext } from '../conditions/index.ts';
@@ -28,7 +29,6 @@ import {
   stepPair,
 } from './pair-state.ts';
 import { pairPlans } from './pairs.ts';
-import { isPostgresUnavailable } from './postgres-unavailable.ts';
 import { ShardLeases } from './shard-leases.ts';
 
 export const DEFAULT_TICK_MS = 5_000;

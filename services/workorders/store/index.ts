@@ -7,6 +7,14 @@ export {
 } from './errors.ts';
 export { type OrderHistory, selectHistoriesAsOf } from './histories.ts';
 export {
+  insertParkedEvent,
+  type NewParkedEvent,
+  type ParkedEvent,
+  type ParkedEventFilter,
+  selectParkedEvent,
+  selectParkedEvents,
+} from './parked.ts';
+export {
   anyIncidentActive,
   selectLatestOrderOfFault,
   selectOpenGroupOrder,

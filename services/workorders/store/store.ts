@@ -18,6 +18,7 @@ import type { WorkOrderMetrics } from '../metrics.ts';
 import { type PerformanceQuery, type VendorCategoryPerformance, vendorPerformance } from '../performance.ts';
 import { asStoreError, orderNotFound, WorkOrderStoreError } from './errors.ts';
 import { type OrderHistory, selectHistoriesAsOf } from './histories.ts';
+import { type ParkedEvent, type ParkedEventFilter, selectParkedEvents } from './parked.ts';
 import {
   anyIncidentActive,
   selectBreaches,
@@ -287,6 +288,11 @@ export class WorkOrderStore {
   /** Mean times to accept, arrive and resolve and the repeat-failure rate per vendor and category. */
   performance(query: PerformanceQuery): Promise<VendorCategoryPerformance[]> {
     return vendorPerformance(this.#pool, this.#calendarFor, query, this.#clock.nowMs());
+  }
+
+  /** Incident events the dispatcher parked, oldest first, each with the order it is linked to now. */
+  listParked(filter: ParkedEventFilter = {}): Promise<ParkedEvent[]> {
+    return selectParkedEvents(this.#pool, filter);
   }
 
   /** For vendor scoring: the histories, as of `toMs`, of every order that may concern [fromMs, toMs). */

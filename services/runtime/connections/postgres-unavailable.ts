@@ -1,7 +1,9 @@
 /**
  * Whether an error means PostgreSQL could not be reached or went away (refused, reset, timed out,
  * shut down, starting up), as opposed to a query that failed on its own merits. The rule worker
- * holds a reading batch through the first kind instead of failing it: see rule-worker.ts.
+ * holds a reading batch through the first kind instead of failing it (rules/worker/rule-worker.ts);
+ * the work-order dispatcher retries such an event from its cursor instead of parking it
+ * (workorders/dispatcher.ts).
  */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
