@@ -19,6 +19,8 @@ import { reportCommand } from '../scoring/cli/report.ts';
 import { verifyAuditCommand } from '../scoring/cli/verify-audit.ts';
 import { ScoringError } from '../scoring/domain/errors.ts';
 import { ScoringStore } from '../scoring/store/scoring-store.ts';
+import { parkedCommand, redispatchCommand } from '../workorders/cli/parked.ts';
+import { composeWorkOrders } from '../workorders/compose.ts';
 import { selectHistoriesAsOf } from '../workorders/store/histories.ts';
 import { type Clock, OffsetClock, systemClock } from './clock.ts';
 import { PostgresConnection, type SqlPool } from './connections/postgres.ts';
@@ -49,6 +51,9 @@ usage:
   steward user add <username> --role ROLE [--vendor ID] [--name TEXT] < password-file
                                        add a user (roles: administrator, facilities_manager,
                                        operator, auditor, vendor_user); the password on stdin
+  steward workorders parked [--all]   incident events the dispatcher parked after repeated failures
+  steward workorders redispatch <event id>
+                                       handle a parked event again once its cause is removed
   steward user password <username> < password-file
                                        replace a user's password (its sessions end)
   steward dead-letters [--limit N]     the newest refused messages and why (from Redis)
@@ -83,6 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       role: { type: 'string' },
       vendor: { type: 'string' },
       name: { type: 'string' },
+      all: { type: 'boolean', default: false },
     },
   });
   if (values.help) return print(USAGE);
@@ -105,6 +111,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'dead-letters') return deadLettersCommand(settings, Number(values.limit ?? 50));
   if (command === 'scoring' && subcommand === 'verify-audit')
     return withPostgres(settings, 'scoring', (pool) => verifyAuditCommand(pool, print));
+  if (command === 'workorders' && (subcommand === 'parked' || subcommand === 'redispatch')) {
+    const eventId = positionals[2];
+    if (
+      subcommand === 'redispatch' ? eventId === undefined || positionals.length > 3 : positionals.length > 2
+    )
+      return fail(
+        'usage: steward workorders parked [--all] | steward workorders redispatch <event id>',
+        EXIT_USAGE,
+      );
+    return withWorkOrders(settings, (parts) =>
+      subcommand === 'parked'
+        ? parkedCommand(parts.dispatcher, { all: values.all }, print)
+        : redispatchCommand(parts.dispatcher, eventId as string, print, (line) =>
+            process.stderr.write(`${line}\n`),
+          ),
+    );
+  }
   if (command === 'user' && (subcommand === 'add' || subcommand === 'password')) {
     const username = positionals[2];
     if (username === undefined || positionals.length > 3)
@@ -267,6 +290,38 @@ async function withScoring(
       throw error;
     }
   });
+}
+
+/**
+ * Runs a command with the work-order parts over the configured database and Redis (a change it
+ * makes is published on Redis like the workers' own; their webhooks and SLA timers take it from
+ * PostgreSQL). The dispatcher is not started: no cursor moves here.
+ */
+async function withWorkOrders(
+  settings: Settings,
+  work: (parts: ReturnType<typeof composeWorkOrders>) => Promise<number>,
+): Promise<number> {
+  const model = loadOrReport(settings);
+  if (typeof model === 'number') return model;
+  const redis = new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    return await withPostgres(settings, 'workorders', (pool) =>
+      work(
+        composeWorkOrders({
+          model,
+          pool,
+          redis,
+          redisUrl: settings.REDIS_URL,
+          prefix: settings.STEWARD_REDIS_PREFIX,
+          clock: systemClock,
+          logger: createLogger(settings, 'workorders'),
+        }),
+      ),
+    );
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function migrateCommand(settings: Settings): Promise<number> {

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentEventFailure } from '../../services/workorders/dispatcher.ts';
 import { T0, WorkOrderHarness } from '../../services/workorders/test-harness.ts';
+import { runSteward } from '../helpers/steward-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -139,6 +140,14 @@ describe('work-order dispatcher parking poison events, on a real PostgreSQL', ()
     await expect(dispatcher.redispatchParked(parkedEventId)).rejects.toMatchObject({ code: '23514' });
     expect((await dispatcher.listParked({ pending: true })).map((p) => p.eventId)).toEqual([parkedEventId]);
 
+    // What an operator sees: `steward workorders parked` lists it with its error.
+    const env = { DATABASE_URL: h.db.url, STEWARD_REDIS_PREFIX: h.prefix };
+    const listed = await runSteward(['workorders', 'parked'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${parkedEventId} +${parkedIncidentId} +fired +3 .* - +23514: `, 'm'),
+    );
+
     await cure(parkedIncidentId);
     const first = await dispatcher.redispatchParked(parkedEventId);
     expect(first).toEqual({ outcome: 'created', orderId: expect.any(String) });
@@ -158,7 +167,19 @@ describe('work-order dispatcher parking poison events, on a real PostgreSQL', ()
     expect(await dispatcher.listParked({ pending: true })).toEqual([]);
     // The cursor is the drain's business only.
     expect(await cursor()).toBe(await lastEventId());
-  });
+
+    // The command does the same: a third time is a duplicate; a bad id is a usage error.
+    const again = await runSteward(['workorders', 'redispatch', parkedEventId], env);
+    // (The dispatcher's own log line, JSON, follows the command's answer.)
+    expect({ code: again.code, stdout: again.stdout.split('\n')[0] }).toEqual({
+      code: 0,
+      stdout: `incident event ${parkedEventId} re-dispatched: duplicate`,
+    });
+    expect((await runSteward(['workorders', 'redispatch', 'abc'], env)).code).toBe(64);
+    expect((await runSteward(['workorders', 'parked'], env)).stdout).toContain(
+      'no parked incident events waiting',
+    );
+  }, 60_000);
 
   it('re-dispatches only what this dispatcher parked', async () => {
     const dispatcher = h.dispatcher();
