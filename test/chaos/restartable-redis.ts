@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { freePort } from '../../services/runtime/free-port.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitForRedis } from '../helpers/private-redis.ts';
 
 /**
  * The chaos stack's redis-server: configured as docker-compose.yml deploys it (AOF on,
@@ -52,31 +51,9 @@ export class RestartableRedis {
     );
     this.#child = child;
     process.once('exit', this.#killOnExit);
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
+    await waitForRedis(this.url, () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
     });
-    probe.on('error', () => undefined);
-    try {
-      await waitFor(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-          try {
-            if (probe.status !== 'ready') await probe.connect();
-            // Ready means the AOF is loaded: until then Redis answers LOADING.
-            return (await probe.ping()) === 'PONG' ? true : undefined;
-          } catch {
-            if (probe.status === 'end') probe.disconnect();
-            return undefined;
-          }
-        },
-        `redis-server on port ${this.#port}`,
-        30_000,
-      );
-    } finally {
-      probe.disconnect();
-    }
   }
 
   async stop(): Promise<void> {

@@ -28,24 +28,9 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     const redis = new PrivateRedis(port, child);
-    const probe = new Redis(redis.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
+    await waitForRedis(redis.url, () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
     });
-    probe.on('error', () => undefined);
-    try {
-      await waitFor(
-        () =>
-          probe.connect().then(
-            () => true,
-            () => undefined,
-          ),
-        `redis-server on port ${port}`,
-      );
-    } finally {
-      probe.disconnect();
-    }
     return redis;
   }
 
@@ -60,5 +45,37 @@ export class PrivateRedis {
     const exited = new Promise((resolve) => this.#process.once('exit', resolve));
     this.#process.kill('SIGTERM');
     await exited;
+  }
+}
+
+/**
+ * Waits until the redis-server at `url` answers PING with PONG (a server loading its AOF answers
+ * LOADING until it is done), for at most `timeoutMs`; `alive` throws to stop early (the server
+ * process exited).
+ */
+export async function waitForRedis(
+  url: string,
+  alive: () => void = () => undefined,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await waitFor(
+      async () => {
+        alive();
+        try {
+          if (probe.status !== 'ready') await probe.connect();
+          return (await probe.ping()) === 'PONG' ? true : undefined;
+        } catch {
+          if (probe.status === 'end') probe.disconnect();
+          return undefined;
+        }
+      },
+      `redis-server at ${url}`,
+      timeoutMs,
+    );
+  } finally {
+    probe.disconnect();
   }
 }

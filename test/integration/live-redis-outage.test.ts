@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentUpdate, LiveBatch, LiveHello, Resync } from '../../services/live/messages.ts';
 import { LiveHarness, type StartedLiveServer, sleep } from '../../services/live/test-harness.ts';
 import { freePort } from '../../services/runtime/free-port.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitForRedis } from '../helpers/private-redis.ts';
 
 /** A redis-server of this file's own, which it can stop and start again on the same port. */
 class RestartableRedis {
@@ -25,24 +25,7 @@ class RestartableRedis {
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await waitFor(
-        () =>
-          probe.connect().then(
-            () => true,
-            () => undefined,
-          ),
-        `redis-server on port ${this.port}`,
-      );
-    } finally {
-      probe.disconnect();
-    }
+    await waitForRedis(this.url);
   }
 
   async stop(): Promise<void> {
