@@ -315,7 +315,11 @@ async function withWorkOrders(
           redisUrl: settings.REDIS_URL,
           prefix: settings.STEWARD_REDIS_PREFIX,
           clock: systemClock,
-          logger: createLogger(settings, 'workorders'),
+          // The command prints its answer; the parts' info lines would interleave with it.
+          logger: createLogger(
+            { LOG_LEVEL: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
+            'workorders',
+          ),
         }),
       ),
     );

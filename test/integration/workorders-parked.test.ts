@@ -170,11 +170,8 @@ describe('work-order dispatcher parking poison events, on a real PostgreSQL', ()
 
     // The command does the same: a third time is a duplicate; a bad id is a usage error.
     const again = await runSteward(['workorders', 'redispatch', parkedEventId], env);
-    // (The dispatcher's own log line, JSON, follows the command's answer.)
-    expect({ code: again.code, stdout: again.stdout.split('\n')[0] }).toEqual({
-      code: 0,
-      stdout: `incident event ${parkedEventId} re-dispatched: duplicate`,
-    });
+    expect(again.code).toBe(0);
+    expect(again.stdout.split('\n')).toContain(`incident event ${parkedEventId} re-dispatched: duplicate`);
     expect((await runSteward(['workorders', 'redispatch', 'abc'], env)).code).toBe(64);
     expect((await runSteward(['workorders', 'parked'], env)).stdout).toContain(
       'no parked incident events waiting',
