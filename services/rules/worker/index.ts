@@ -18,10 +18,10 @@ export {
   stateField,
 } from './rule-worker.ts';
 export {
+  assignShards,
   DEFAULT_LEASE_TTL_MS,
   leaseKey,
   membersKey,
-  preferredMember,
   ShardLeases,
   type ShardLeasesOptions,
 } from './shard-leases.ts';

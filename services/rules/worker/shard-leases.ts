@@ -43,8 +43,9 @@ export interface ShardLeasesOptions {
 /**
  * Distributes a site's reading shards over the worker processes that run for it. Each process
  * is a member (a sorted set scored by heartbeat expiry, on Redis time); every member computes
- * the same assignment by rendezvous hashing over the live members, so a member joining or
- * leaving moves only its share of shards. A shard is consumed only under its lease, a Redis key
+ * the same assignment by rendezvous hashing with bounded loads over the live members (see
+ * assignShards), so every member gets a fair share and a member joining or leaving moves little
+ * more than its share of shards. A shard is consumed only under its lease, a Redis key
  * holding the member id with a TTL, renewed every `renewMs`: a member that dies loses its shards
  * after the TTL; one that stops gives them back at once. Hand-over goes release (after the old
  * owner finished its job and checkpointed) → acquire (the new owner loads the checkpoints), so
@@ -140,8 +141,9 @@ export class ShardLeases {
         await this.#options.onLost(shard);
       }
     }
+    const assignment = assignShards(live, shards);
     for (let shard = 0; shard < shards; shard++) {
-      const mine = preferredMember(live, shard) === memberId;
+      const mine = assignment[shard] === memberId;
       if (!mine && this.#owned.has(shard)) {
         await this.#release(shard);
       } else if (mine && !this.#owned.has(shard) && this.#running) {
@@ -179,16 +181,29 @@ export class ShardLeases {
   }
 }
 
-/** Rendezvous (highest random weight) hashing: the member a shard belongs to among `members`. */
-export function preferredMember(members: readonly string[], shard: number): string | undefined {
-  let best: string | undefined;
-  let bestWeight = '';
-  for (const member of members) {
-    const weight = createHash('sha1').update(`${member}\u0000${shard}`).digest('hex');
-    if (best === undefined || weight > bestWeight) {
-      best = member;
-      bestWeight = weight;
-    }
-  }
-  return best;
+/**
+ * Who consumes each shard: rendezvous (highest random weight) hashing with bounded loads. Every
+ * member ranks the members for a shard by hash weight; shards are handed out in order, each to
+ * the highest-ranked member that has fewer than ⌈shards / members⌉ already. Plain rendezvous
+ * hashing leaves it to chance how many shards a member gets (with 8 shards and 3 members, one of
+ * them gets none about one time in nine); the bound gives every member ⌊n/m⌋ or ⌈n/m⌉ while a
+ * member joining or leaving still moves little more than its own share. Depends only on the set
+ * of members, so every member computes the same answer.
+ */
+export function assignShards(members: readonly string[], shards: number): (string | undefined)[] {
+  const unique = [...new Set(members)];
+  if (unique.length === 0) return Array.from({ length: shards }, () => undefined);
+  const capacity = Math.ceil(shards / unique.length);
+  const load = new Map<string, number>(unique.map((member) => [member, 0]));
+  return Array.from({ length: shards }, (_, shard) => {
+    const ranked = unique
+      .map((member) => ({
+        member,
+        weight: createHash('sha1').update(`${member}\u0000${shard}`).digest('hex'),
+      }))
+      .sort((a, b) => (a.weight < b.weight ? 1 : a.weight > b.weight ? -1 : 0));
+    const chosen = ranked.find(({ member }) => (load.get(member) ?? 0) < capacity)?.member as string;
+    load.set(chosen, (load.get(chosen) ?? 0) + 1);
+    return chosen;
+  });
 }
