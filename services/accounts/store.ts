@@ -17,6 +17,7 @@ import type { Authenticator, Principal } from './principal.ts';
 import { newSessionToken, sessionTokenHash } from './tokens.ts';
 import {
   type Account,
+  type AccountSummary,
   type LoginEvent,
   type LoginOutcome,
   type LoginResult,
@@ -143,16 +144,40 @@ export class AccountStore implements Authenticator {
     });
   }
 
-  /** A disabled user cannot log in, and its sessions end at once. */
-  async setDisabled(userId: string, disabled: boolean): Promise<void> {
-    await this.#transaction(async (client) => {
+  /** A disabled user cannot log in, and its sessions end at once; how many sessions ended. */
+  async setDisabled(userId: string, disabled: boolean): Promise<number> {
+    return this.#transaction(async (client) => {
       const { rowCount } = await client.query('update users set disabled = $2 where id = $1', [
         checkedId(userId),
         disabled,
       ]);
       if (rowCount === 0) throw new AccountError('not_found', `user ${userId} does not exist`);
-      if (disabled) await revokeAll(client, userId, this.#clock.now());
+      return disabled ? revokeAll(client, userId, this.#clock.now()) : 0;
     });
+  }
+
+  /**
+   * Every user (or a vendor's), by username, with its lock, last successful login and live
+   * sessions: what an administrator reviews when a vendor's staff change or a contract ends.
+   */
+  async listUsers(filter: { vendorId?: string } = {}): Promise<AccountSummary[]> {
+    const now = this.#clock.now();
+    const { rows } = await this.#pool.query<UserRow & { last_login: Date | null; live_sessions: string }>(
+      `select u.*,
+         (select max(e.at) from login_events e where e.user_id = u.id and e.outcome = 'success') as last_login,
+         (select count(*) from sessions s
+           where s.user_id = u.id and s.revoked_at is null and s.expires_at > $2) as live_sessions
+       from users u
+       where $1::text is null or u.vendor_id = $1
+       order by lower(u.username)`,
+      [filter.vendorId ?? null, now],
+    );
+    return rows.map((row) => ({
+      ...toAccount(row),
+      lockedUntilMs: activeLockUntil(lockState(row), now.getTime()),
+      lastLoginMs: row.last_login?.getTime() ?? null,
+      liveSessions: Number(row.live_sessions),
+    }));
   }
 
   // Logins.

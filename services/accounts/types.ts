@@ -32,6 +32,16 @@ export interface Account {
   readonly createdAtMs: number;
 }
 
+/** A user as `steward user list` shows it: the account, its lock and its last sign-in. */
+export interface AccountSummary extends Account {
+  /** A lock still in force (too many wrong passwords), or null. */
+  readonly lockedUntilMs: number | null;
+  /** The last successful login, or null for never. */
+  readonly lastLoginMs: number | null;
+  /** Sessions neither expired nor revoked. */
+  readonly liveSessions: number;
+}
+
 /** A session just opened: the token is only ever available here. */
 export interface NewSession {
   readonly sessionId: string;

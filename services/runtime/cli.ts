@@ -8,7 +8,7 @@ import { loadConfig } from '../../config/load/load-config.ts';
 import type { SiteModel } from '../../config/load/model.ts';
 import { hashDeviceSecret, newDeviceSecret } from '../../gateway/broker/device-credentials.ts';
 import { deadLetterKey, readDeadLetters } from '../../gateway/ingest/dead-letters.ts';
-import { userCommand, userUsageProblem } from '../accounts/cli/user.ts';
+import { USER_ACTIONS, type UserAction, userCommand, userUsageProblem } from '../accounts/cli/user.ts';
 import { formatDemoUsers } from '../accounts/index.ts';
 import { checkCoverage } from '../calendar/coverage-check.ts';
 import { ChineseWorkingCalendar } from '../calendar/working-calendar.ts';
@@ -51,11 +51,14 @@ usage:
   steward user add <username> --role ROLE [--vendor ID] [--name TEXT] < password-file
                                        add a user (roles: administrator, facilities_manager,
                                        operator, auditor, vendor_user); the password on stdin
+  steward user password <username> < password-file
+                                       replace a user's password (its sessions end)
+  steward user disable|enable <username>
+                                       stop a user signing in (its sessions end) or allow it again
+  steward user list [--vendor ID]      users with their status, live sessions and last login
   steward workorders parked [--all]   incident events the dispatcher parked after repeated failures
   steward workorders redispatch <event id>
                                        handle a parked event again once its cause is removed
-  steward user password <username> < password-file
-                                       replace a user's password (its sessions end)
   steward dead-letters [--limit N]     the newest refused messages and why (from Redis)
   steward scoring verify-audit         check the scoring audit's hash chain and scorecard anchors
   steward scoring close <YYYY-MM> [--contract ID]...
@@ -128,19 +131,26 @@ export async function main(argv: readonly string[]): Promise<number> {
           ),
     );
   }
-  if (command === 'user' && (subcommand === 'add' || subcommand === 'password')) {
+  if (command === 'user' && USER_ACTIONS.includes(subcommand as UserAction)) {
+    const action = subcommand as UserAction;
     const username = positionals[2];
-    if (username === undefined || positionals.length > 3)
-      return fail(`usage: steward user ${subcommand} <username> … < password-file`, EXIT_USAGE);
+    if (action === 'list' ? positionals.length > 2 : username === undefined || positionals.length > 3)
+      return fail(
+        action === 'list'
+          ? 'usage: steward user list [--vendor ID]'
+          : `usage: steward user ${action} <username>${action === 'add' || action === 'password' ? ' … < password-file' : ''}`,
+        EXIT_USAGE,
+      );
     const model = loadOrReport(settings);
     if (typeof model === 'number') return model;
+    const withPassword = action === 'add' || action === 'password';
     const input = {
-      action: subcommand,
-      username,
+      action,
+      ...(username === undefined ? {} : { username }),
       ...(values.role === undefined ? {} : { role: values.role }),
       ...(values.vendor === undefined ? {} : { vendorId: values.vendor }),
       ...(values.name === undefined ? {} : { displayName: values.name }),
-      stdin: process.stdin.isTTY ? '' : readFileSync(0, 'utf8'),
+      ...(withPassword ? { stdin: process.stdin.isTTY ? '' : readFileSync(0, 'utf8') } : {}),
     } as const;
     const problem = userUsageProblem(input, model);
     if (problem) return fail(problem, EXIT_USAGE);

@@ -222,6 +222,61 @@ describe('steward processes on the real stack', () => {
     expect(rows).toEqual([{ role: 'vendor_user', vendor_id: 'jindun-security', hash: 'scrypt$' }]);
   }, 120_000); // eleven short steward runs, each a Node start
 
+  it('disables a user who left: no sign-in, its sessions end; lists users; enables it again', async () => {
+    expect((await runSteward(['migrate'], env)).code).toBe(0);
+    const accounts = new AccountStore({ pool: db.pool, clock: systemClock });
+    const password = 'leaver-long-password-4';
+    const leaver = await accounts.createUser({
+      username: 'jd-leaver',
+      displayName: '离职人员',
+      role: 'vendor_user',
+      vendorId: 'jindun-security',
+      password,
+    });
+    await accounts.createUser({
+      username: 'ab-stays',
+      displayName: 'stays',
+      role: 'vendor_user',
+      vendorId: 'antu-lifts',
+      password,
+    });
+    expect(await accounts.verifyLogin({ username: 'jd-leaver', password })).toMatchObject({ ok: true });
+    const session = await accounts.createSession(leaver.id);
+
+    const listed = await runSteward(['user', 'list', '--vendor', 'jindun-security'], env);
+    expect(listed.code).toBe(0);
+    const row = listed.stdout.split('\n').find((line) => line.startsWith('jd-leaver '));
+    expect(row).toMatch(/vendor_user\s+jindun-security\s+active\s+1\s+\d{4}-\d\d-\d\dT\d\d:\d\dZ/);
+    expect(listed.stdout).not.toContain('ab-stays');
+
+    const disabled = await runSteward(['user', 'disable', 'JD-Leaver'], env);
+    expect(disabled.stderr).toBe('');
+    expect(disabled.stdout).toContain('user jd-leaver disabled');
+    expect(disabled.stdout).toContain('1 session(s) ended');
+    expect(await accounts.authenticate(session.token)).toBeUndefined();
+    expect(await accounts.verifyLogin({ username: 'jd-leaver', password })).toEqual({
+      ok: false,
+      reason: 'invalid_credentials',
+    });
+    expect((await accounts.loginEvents('jd-leaver', 1))[0]?.outcome).toBe('disabled');
+    const after = await runSteward(['user', 'list'], env);
+    expect(after.stdout.split('\n').find((line) => line.startsWith('jd-leaver '))).toMatch(
+      /jindun-security\s+disabled\s+0\s/,
+    );
+    expect(after.stdout).toMatch(/^ab-stays\s+vendor_user\s+antu-lifts\s+active\s+0\s+-$/m);
+
+    const enabled = await runSteward(['user', 'enable', 'jd-leaver'], env);
+    expect(enabled.stdout).toContain('user jd-leaver enabled');
+    expect(await accounts.verifyLogin({ username: 'jd-leaver', password })).toMatchObject({ ok: true });
+
+    const unknown = await runSteward(['user', 'disable', 'nobody-here'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('not_found: user nobody-here does not exist');
+    const usage = await runSteward(['user', 'disable'], env);
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).toContain('usage: steward user disable <username>');
+  }, 120_000); // seven short steward runs
+
   it('gives up with a clear error when PostgreSQL stays unreachable', async () => {
     const result = await runSteward(['api', '--port', '0'], {
       ...env,
