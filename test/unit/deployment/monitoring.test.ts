@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,23 +47,31 @@ function sources(): string {
   return texts.join('\n');
 }
 
-describe('deploy/grafana/dashboards/steward.json', () => {
-  const code = sources();
-  const defaults = new Registry();
-  collectDefaultMetrics({ register: defaults });
-  const defaultNames = new Set(defaults.getMetricsAsArray().map((metric) => metric.name));
+const code = sources();
+const defaults = new Registry();
+collectDefaultMetrics({ register: defaults });
+const defaultNames = new Set(defaults.getMetricsAsArray().map((metric) => metric.name));
 
+/** The steward, nodejs and process metrics a query names that no code registers. */
+function unregisteredMetrics(expr: string): string[] {
+  return [...expr.matchAll(/\b(?:steward|nodejs|process)_[a-z0-9_]+/g)]
+    .map(([name]) => name)
+    .filter((name) => {
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      return !(
+        [name, base].some((candidate) => code.includes(`'${candidate}'`)) ||
+        defaultNames.has(name) ||
+        defaultNames.has(base)
+      );
+    });
+}
+
+describe('deploy/grafana/dashboards/steward.json', () => {
   it('queries only metrics the code registers (a renamed metric fails here, not on a blank panel)', async () => {
     expect(queries.length).toBeGreaterThan(20);
     for (const { panel, target } of queries) {
-      for (const [name] of target.expr.matchAll(/\b(?:steward|nodejs|process)_[a-z0-9_]+/g)) {
-        const base = name.replace(/_(bucket|sum|count)$/, '');
-        const known =
-          [name, base].some((candidate) => code.includes(`'${candidate}'`)) ||
-          defaultNames.has(name) ||
-          defaultNames.has(base);
-        expect(known, `${panel.title}: ${name} is registered nowhere`).toBe(true);
-      }
+      for (const name of unregisteredMetrics(target.expr))
+        expect.fail(`${panel.title}: ${name} is registered nowhere`);
     }
   });
 
@@ -140,5 +149,81 @@ describe('deploy/monitoring/scrape.yml', () => {
       server_name: '%{STEWARD_PUBLIC_HOST}',
     });
     expect(api?.tls_config).not.toHaveProperty('insecure_skip_verify');
+  });
+});
+
+describe('deploy/monitoring/alerts.yml', () => {
+  interface AlertRule {
+    alert: string;
+    expr: string;
+    for?: string;
+    labels?: { severity?: string };
+    annotations?: { summary?: string; summary_en?: string };
+  }
+  const groups = (
+    parse(read('deploy/monitoring/alerts.yml')) as { groups: { name: string; rules: AlertRule[] }[] }
+  ).groups;
+  const rules = groups.flatMap((group) => group.rules);
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+    services: Record<string, { command?: string[]; volumes?: string[] }>;
+  };
+
+  it('alerts only on metrics the code registers', () => {
+    expect(rules.length).toBeGreaterThan(10);
+    for (const rule of rules) {
+      expect(unregisteredMetrics(rule.expr), rule.alert).toEqual([]);
+    }
+  });
+
+  it('gives every alert a severity and a summary in Chinese and English', () => {
+    for (const rule of rules) {
+      expect(rule.labels?.severity, rule.alert).toMatch(/^(critical|warning)$/);
+      expect(rule.annotations?.summary, rule.alert).toMatch(/[\u4e00-\u9fff]/);
+      expect(rule.annotations?.summary_en, rule.alert).toMatch(/^[\x20-\x7e]+$/);
+    }
+    expect(new Set(rules.map((rule) => rule.alert)).size).toBe(rules.length);
+  });
+
+  it('alerts on the figures the operations table says to watch', () => {
+    const all = rules.map((rule) => rule.expr).join('\n');
+    for (const metric of [
+      'steward_gateway_readings_total',
+      'steward_gateway_rejections_total',
+      'steward_spool_lag_readings',
+      'steward_spool_dropped_readings_total',
+      'steward_queue_jobs',
+      'steward_rule_evaluation_seconds_bucket',
+      'steward_webhook_deliveries_total',
+      'steward_live_clients',
+      'steward_dependency_up',
+      'steward_work_order_dispatcher_parked_total',
+    ])
+      expect(all, metric).toContain(metric);
+  });
+
+  it('is accepted by vmalert (dry run, expressions checked by its MetricsQL parser)', () => {
+    const result = spawnSync('/usr/bin/vmalert', ['-dryRun', '-rule=deploy/monitoring/alerts.yml'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/\b(error|fatal)\b/i);
+  });
+
+  it('is what compose mounts into vmalert, which notifies the Alertmanager compose runs', () => {
+    const vmalert = compose.services.vmalert;
+    expect(vmalert?.volumes).toContain('./deploy/monitoring/alerts.yml:/etc/vmalert/alerts.yml:ro');
+    expect(vmalert?.command).toContain('-rule=/etc/vmalert/alerts.yml');
+    expect(vmalert?.command).toContain('-notifier.url=http://alertmanager:9093');
+    // The replay test evaluates at this interval too.
+    for (const group of groups) expect(group, group.name).toMatchObject({ interval: '30s' });
+    expect(compose.services.alertmanager?.volumes).toContain(
+      './deploy/monitoring/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro',
+    );
+    const alertmanager = parse(read('deploy/monitoring/alertmanager.yml')) as {
+      route: { receiver: string };
+      receivers: { name: string }[];
+    };
+    expect(alertmanager.receivers.map((receiver) => receiver.name)).toContain(alertmanager.route.receiver);
   });
 });
