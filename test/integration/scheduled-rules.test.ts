@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load/load-config.ts';
 import type { SiteModel } from '../../config/load/model.ts';
@@ -191,10 +192,18 @@ describe('scheduled rules on real VictoriaMetrics, Redis and PostgreSQL', () => 
       { every: 3_600_000 },
       { data: { ruleId: 'retired-rule' } },
     );
-    const runner = newRunner();
+    const metrics = new Registry();
+    const runner = newRunner({ metrics });
     await runner.start();
 
     const schedulers = await queue.getJobSchedulers(0, -1);
+    // Each scheduler keeps its next job delayed; operators see them with the other queues.
+    const depth = (await metrics.getSingleMetric('steward_queue_jobs')?.get())?.values ?? [];
+    expect(
+      depth.find(
+        (entry) => entry.labels.queue === scheduledQueueName(SITE) && entry.labels.state === 'delayed',
+      )?.value,
+    ).toBe(SCHEDULED_RULES.length);
     expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([...SCHEDULED_RULES].sort());
     const everyOf = Object.fromEntries(schedulers.map((scheduler) => [scheduler.key, scheduler.every]));
     expect(everyOf).toEqual({

@@ -11,7 +11,7 @@ import type { ClearOutcome, FireOutcome, IncidentStore } from '../../incidents/i
 import type { Clock } from '../../runtime/clock.ts';
 import type { Component } from '../../runtime/component.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { sharedCounter, sharedGauge } from '../../runtime/metrics.ts';
+import { reportQueueDepth, sharedCounter, sharedGauge } from '../../runtime/metrics.ts';
 import { fireInputOf } from '../fire-input.ts';
 import { evaluateAfterHours } from './after-hours.ts';
 import type { CheckResult, Verdict } from './check-result.ts';
@@ -150,6 +150,8 @@ export class ScheduledRuleRunner implements Component {
       help: 'When a scheduled rule last evaluated all its equipment without an error (clock time, s since 1970)',
       labelNames: ['rule'],
     });
+    // The schedulers' next jobs wait as delayed jobs: `steward_queue_jobs{queue="rules-scheduled.<site>"}`.
+    if (options.metrics) reportQueueDepth(options.metrics, () => (this.#queue ? [this.#queue] : []));
     this.#index();
   }
 
