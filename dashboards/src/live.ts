@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { GatewayLink } from '../../services/live/gateway-link.ts';
 import type {
   IncidentUpdate,
   LiveBatch,
@@ -13,7 +14,7 @@ import type {
  * (point id → latest) and handed out at most every `VALUE_FLUSH_MS`, so a wall screen with a
  * thousand points re-renders a few times a second, not per message.
  */
-export type { IncidentUpdate, LiveHello, WorkOrderUpdate };
+export type { GatewayLink, IncidentUpdate, LiveHello, WorkOrderUpdate };
 
 const VALUE_FLUSH_MS = 500;
 
@@ -32,6 +33,9 @@ export class LiveConnection {
   readonly #orderListeners = new Set<Listener<WorkOrderUpdate | { orderId: string; left: true }>>();
   readonly #statusListeners = new Set<Listener<boolean>>();
   readonly #resyncListeners = new Set<Listener<void>>();
+  readonly #linkListeners = new Set<Listener<ReadonlyMap<string, GatewayLink>>>();
+  /** Each site's gateway link as the server last said (staff only; vendors get none). */
+  readonly links = new Map<string, GatewayLink>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** Server time minus this device's clock (ms), so countdowns stay right on a phone with a wrong clock. */
   clockSkewMs = 0;
@@ -56,6 +60,10 @@ export class LiveConnection {
     });
     this.#socket.on('workorder:left', (left) => {
       for (const listener of this.#orderListeners) listener({ orderId: left.orderId, left: true });
+    });
+    this.#socket.on('site:link', (link) => {
+      this.links.set(link.site, link);
+      for (const listener of this.#linkListeners) listener(this.links);
     });
     this.#socket.on('resync', () => {
       for (const listener of this.#resyncListeners) listener();
@@ -89,6 +97,11 @@ export class LiveConnection {
   onStatus(listener: Listener<boolean>): () => void {
     this.#statusListeners.add(listener);
     return () => this.#statusListeners.delete(listener);
+  }
+
+  onLinks(listener: Listener<ReadonlyMap<string, GatewayLink>>): () => void {
+    this.#linkListeners.add(listener);
+    return () => this.#linkListeners.delete(listener);
   }
 
   /** The server lost events for a while: lists should be read again. */

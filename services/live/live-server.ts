@@ -3,7 +3,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { Server, type Socket } from 'socket.io';
-import { latestKey } from '../../gateway/handoff/shards.ts';
+import { handoffKey, latestKey } from '../../gateway/handoff/shards.ts';
 import type { Authenticator, Principal } from '../accounts/principal.ts';
 import type { WorkOrderEvent } from '../notifications/event.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -12,6 +12,7 @@ import type { Logger } from '../runtime/logger.ts';
 import { adapterClients } from './adapter-clients.ts';
 import { LiveValueCoalescer } from './coalescer.ts';
 import { LiveAuthError } from './errors.ts';
+import { GATEWAY_OFFLINE_AFTER_MS, type GatewayLink, gatewayLinkOf } from './gateway-link.ts';
 import { cookieOriginAllowed, credentialOf } from './handshake.ts';
 import {
   type IncidentUpdate,
@@ -59,6 +60,12 @@ export interface LiveServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** The socket.io path (default `/socket.io`). */
   readonly path?: string;
+  /** How often each site's gateway link is read from Redis (default 5 s). */
+  readonly gatewayCheckMs?: number;
+  /** A gateway whose watermark is older than this is offline (default GATEWAY_OFFLINE_AFTER_MS). */
+  readonly gatewayOfflineAfterMs?: number;
+  /** The wall clock the gateway's watermark time is compared with (default Date.now; tests move it). */
+  readonly wallClock?: () => number;
 }
 
 /** Clients send no events. */
@@ -99,6 +106,10 @@ export class LiveServer implements Component {
   #flushTimer: NodeJS.Timeout | undefined;
   #sessionTimer: NodeJS.Timeout | undefined;
   #checking: Promise<SessionCheckResult> | undefined;
+  #linkTimer: NodeJS.Timeout | undefined;
+  #linkRound: Promise<void> | undefined;
+  /** The last gateway link read per site; a site Redis has not answered for yet has none. */
+  readonly #links = new Map<string, GatewayLink>();
 
   constructor(options: LiveServerOptions) {
     const rate = options.maxUpdatesPerSecond ?? 2;
@@ -183,11 +194,15 @@ export class LiveServer implements Component {
     this.#sessionTimer = setInterval(() => {
       this.checkSessions().catch((error: unknown) => logger.warn({ err: error }, 'session check failed'));
     }, this.#options.sessionCheckMs ?? 60_000);
+    await this.checkGatewayLinks();
+    this.#linkTimer = setInterval(() => void this.checkGatewayLinks(), this.#options.gatewayCheckMs ?? 5_000);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#flushTimer);
     clearInterval(this.#sessionTimer);
+    clearInterval(this.#linkTimer);
+    await this.#linkRound;
     await this.#sources?.stop();
     this.#sources = undefined;
     const io = this.#io;
@@ -218,6 +233,54 @@ export class LiveServer implements Component {
       this.#checking = undefined;
     });
     return this.#checking;
+  }
+
+  /**
+   * Reads every site's gateway link now (the timer does it every `gatewayCheckMs`) and tells the
+   * site's staff sockets of a change. While Redis does not answer, the last links stand.
+   */
+  checkGatewayLinks(): Promise<void> {
+    this.#linkRound ??= this.#checkGatewayLinks().finally(() => {
+      this.#linkRound = undefined;
+    });
+    return this.#linkRound;
+  }
+
+  /** The gateway links last read, by site. */
+  gatewayLinks(): GatewayLink[] {
+    return [...this.#links.values()];
+  }
+
+  async #checkGatewayLinks(): Promise<void> {
+    const commands = this.#redis?.commands;
+    if (!commands || this.#siteIds.length === 0) return;
+    let raws: (string | null)[];
+    try {
+      raws = await commands.mget(...this.#siteIds.map((site) => handoffKey(this.#options.prefix, site)));
+    } catch {
+      return; // Redis away: /health and the Redis alerts say so; the last links stand.
+    }
+    const wallNowMs = (this.#options.wallClock ?? Date.now)();
+    this.#siteIds.forEach((site, i) => {
+      const link = gatewayLinkOf(
+        site,
+        raws[i] ?? null,
+        wallNowMs,
+        this.#options.gatewayOfflineAfterMs ?? GATEWAY_OFFLINE_AFTER_MS,
+      );
+      const previous = this.#links.get(site);
+      this.#links.set(site, link);
+      if (previous?.state === link.state) return;
+      if (previous !== undefined || link.state === 'offline') {
+        const log = link.state === 'offline' ? this.#options.logger.warn : this.#options.logger.info;
+        log.call(
+          this.#options.logger,
+          { site, state: link.state, lastSeenMs: link.lastSeenMs },
+          'gateway link changed',
+        );
+      }
+      this.#emitLocal([siteRoom(site)], 'site:link', link);
+    });
   }
 
   /** Disconnects a session's sockets on every process (through the adapter), e.g. at logout. */
@@ -269,6 +332,11 @@ export class LiveServer implements Component {
     // Joined before anything is awaited, so no event published from now on is missed.
     await socket.join([...membership.rooms]);
     for (const site of membership.sites) {
+      const link = this.#links.get(site);
+      if (link) {
+        socket.emit('site:link', link);
+        this.#metrics.messages.inc({ event: 'site:link' });
+      }
       const batch = await this.#snapshot(site);
       if (!batch || socket.disconnected) continue;
       socket.emit('live:snapshot', batch);

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { Id } from '../../config/schema/common.ts';
 import { EVENT_KINDS, INCIDENT_STATES } from '../incidents/types.ts';
+import type { GatewayLink } from './gateway-link.ts';
 
 /**
  * The messages of the live server: what it reads from Redis (validated once, here; a frame that
@@ -97,6 +98,8 @@ export type Resync = Static<typeof Resync>;
 
 /** Events the server emits; clients send none. */
 export interface ServerToClientEvents {
+  /** A site's gateway link (gateway-link.ts): on connect, to staff of the site, and on every change. */
+  'site:link': (link: GatewayLink) => void;
   ready: (hello: LiveHello) => void;
   'live:snapshot': (batch: LiveBatch) => void;
   'live:values': (batch: LiveBatch) => void;

@@ -104,6 +104,8 @@ export const zhCN = {
   'control.ingest': '数据接入健康',
   'control.ingest.rate': '接入 {rate} 条/秒',
   'control.ingest.gatewayDown': '网关 30 秒内未上报',
+  'control.gatewayOffline':
+    '现场网关离线：自 {time} 起未收到数据。本屏数值已停止更新，期间不会产生数据中断告警。',
   'control.ingest.handoffLag': '规则移交延迟 {ms} ms',
   'control.ingest.lag': '积压（{consumer}）',
   'control.ingest.rejections': '拒收（按原因）',
@@ -657,6 +659,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'control.ingest': 'Ingest health',
   'control.ingest.rate': '{rate} readings/s',
   'control.ingest.gatewayDown': 'No gateway report in the last 30 s',
+  'control.gatewayOffline':
+    'Site gateway offline: no data since {time}. The figures on this wall are frozen, and no data-interruption alarm can fire meanwhile.',
   'control.ingest.handoffLag': 'Rule hand-off lag {ms} ms',
   'control.ingest.lag': 'Backlog ({consumer})',
   'control.ingest.rejections': 'Rejections by reason',

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
 import { useLoad, usePoll } from '../../components/hooks.ts';
-import type { LatestValue } from '../../live.ts';
+import { formatTime, t } from '../../i18n/i18n.ts';
+import type { GatewayLink, LatestValue } from '../../live.ts';
 import { useSession } from '../../session.ts';
 import { AlarmList } from './AlarmList.tsx';
 import { Boards } from './Boards.tsx';
@@ -26,8 +27,10 @@ export function ControlRoom() {
   );
   const health = useLoad(() => api.ingestHealth(site), [site]);
   const [values, setValues] = useState<ReadonlyMap<string, LatestValue>>(new Map(live.values));
+  const [links, setLinks] = useState<ReadonlyMap<string, GatewayLink>>(new Map(live.links));
 
   useEffect(() => live.onValues((latest) => setValues(new Map(latest))), [live]);
+  useEffect(() => live.onLinks((latest) => setLinks(new Map(latest))), [live]);
   useEffect(() => live.onIncident(() => incidents.reload()), [live, incidents.reload]);
   useEffect(() => live.onOrder(() => orders.reload()), [live, orders.reload]);
   useEffect(
@@ -44,6 +47,7 @@ export function ControlRoom() {
   const list = useMemo(() => equipment.data?.equipment ?? [], [equipment.data]);
   return (
     <div class="control-room">
+      <GatewayOffline link={links.get(site)} />
       <Campus
         equipment={list}
         values={values}
@@ -59,5 +63,18 @@ export function ControlRoom() {
       <Trend equipment={list} />
       <IngestPanel health={health} />
     </div>
+  );
+}
+
+/**
+ * A site whose gateway stopped reaching the platform: its figures on this wall are frozen, and no
+ * meter's 数据中断 alarm can fire meanwhile, so the room is told in words across the wall.
+ */
+function GatewayOffline({ link }: { link: GatewayLink | undefined }) {
+  if (link?.state !== 'offline') return null;
+  return (
+    <p class="error gateway-offline" role="alert" data-testid="gateway-offline">
+      {t('control.gatewayOffline', { time: formatTime(link.lastSeenMs ?? 0, true) })}
+    </p>
   );
 }
