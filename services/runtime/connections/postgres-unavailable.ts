@@ -3,7 +3,7 @@
  * shut down, starting up), as opposed to a query that failed on its own merits. The rule worker
  * holds a reading batch through the first kind instead of failing it (rules/worker/rule-worker.ts);
  * the work-order dispatcher retries such an event from its cursor instead of parking it
- * (workorders/dispatcher.ts).
+ * (workorders/dispatch-failures.ts).
  */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
