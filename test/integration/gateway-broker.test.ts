@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,35 +12,13 @@ import type { Reading } from '../../gateway/ingest/reading.ts';
 import { systemClock } from '../../services/runtime/clock.ts';
 import { createLogger } from '../../services/runtime/logger.ts';
 import { sampleConfigDir } from '../helpers/config-fixture.ts';
+import { runCommand } from '../helpers/run-command.ts';
 
 const DEVICE = 'mb-em-01000';
 const OTHER = 'mb-em-01a00';
 const PASSWORD = demoDevicePassword(DEVICE);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], timeoutMs = 10_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = runCommand;
 
 describe('embedded broker with standard MQTT clients', () => {
   const accepted: Reading[] = [];

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PrivateVictoria } from '../../gateway/store/private-victoria.ts';
+import { runCommand } from '../helpers/run-command.ts';
 
 /**
  * The compose deployment's alerting rules (deploy/monitoring/alerts.yml), evaluated by the real
@@ -299,29 +299,6 @@ function exposition(series: readonly Series[], startMs: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function run(
-  command: string,
-  args: readonly string[],
-  timeoutMs: number,
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output });
-    });
-  });
-}
-
 describe('alerting rules (deploy/monitoring/alerts.yml) replayed by vmalert', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'steward-alerts-'));
   const victoria = new PrivateVictoria({
@@ -341,7 +318,7 @@ describe('alerting rules (deploy/monitoring/alerts.yml) replayed by vmalert', ()
     await victoria.forceFlush();
 
     const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const replay = await run(
+    const replay = await runCommand(
       VMALERT,
       [
         `-rule=${RULES}`,
@@ -357,7 +334,7 @@ describe('alerting rules (deploy/monitoring/alerts.yml) replayed by vmalert', ()
       ],
       120_000,
     );
-    expect(replay.code, replay.output).toBe(0);
+    expect(replay.code, replay.stderr + replay.stdout).toBe(0);
     await victoria.forceFlush();
     firing = (await victoria.exportSeries('ALERTS{alertstate="firing"}')).map((series) => {
       const { alertname = '', ...labels } = series.metric;
