@@ -84,6 +84,8 @@ describe('scoring store: a month of the lift contract, closed, appealed, recompu
 
   it('refuses to close a month that has not ended, and inputs from people who may not record them', async () => {
     await expect(scoring.closeMonth(manager, '2026-03')).rejects.toMatchObject({ code: 'period_not_ended' });
+    // The refusal wrote nothing, not even the scheme audit rows a close starts with.
+    expect(await scoring.auditTrail('scheme:lift-standard')).toEqual([]);
     await expect(
       scoring.recordInspection(actors.lifts, {
         contractId: LIFTS,

@@ -21,8 +21,8 @@ import { type StoredScorecard, selectLatestScorecards, selectScorecard } from '.
 const CLOSERS: readonly Actor['role'][] = ['facilities_manager', 'administrator', 'system'];
 
 /**
- * 月考核: closes `month` for every contract in force in it (or those named), all in one
- * transaction: computes each scorecard from the work orders and the inputs recorded so far,
+ * 月考核: closes `month` for every contract in force in it (or those named), one transaction per
+ * site time zone (a site's contracts share one): computes each scorecard from the work orders and the inputs recorded so far,
  * stores it as revision 1 (the publication the appeal window runs from) and audits it. A month
  * closes once its last instant has passed; a contract already closed is returned as it is.
  * Scheme changes since the last close are audited first.
@@ -39,12 +39,14 @@ export async function closeMonth(
   const contracts = ctx
     .contractsInForce(month)
     .filter((c) => contractIds === undefined || contractIds.includes(c.id));
+  // Every zone's month must have ended before anything is written: a refusal leaves no scheme
+  // audit row and no zone closed.
+  const zones = [...ctx.byZone(contracts)].map(([zone, group]) => ({ period: periodOf(month, zone), group }));
+  if (zones.some(({ period }) => ctx.clock.nowMs() < period.endMs))
+    throw new ScoringError('period_not_ended', `${month} has not ended yet`);
   await recordSchemes(ctx, actor);
   const stored: StoredScorecard[] = [];
-  for (const [zone, group] of ctx.byZone(contracts)) {
-    const period = periodOf(month, zone);
-    if (ctx.clock.nowMs() < period.endMs)
-      throw new ScoringError('period_not_ended', `${month} has not ended yet`);
+  for (const { period, group } of zones) {
     const facts = await ctx.factsOf(period);
     const ids = group.map((c) => c.id);
     stored.push(
