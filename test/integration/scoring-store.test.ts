@@ -102,6 +102,20 @@ describe('scoring store: a month of the lift contract, closed, appealed, recompu
         findings: [],
       }),
     ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('in the future') });
+    const tomorrow = {
+      contractId: LIFTS,
+      conductedOn: '2026-03-21',
+      distributed: 10,
+      returned: 9,
+      items: [
+        { key: 'a', label: { 'zh-CN': '甲', en: 'A' }, counts: { excellent: 9, good: 0, fair: 0, poor: 0 } },
+      ],
+    };
+    // The clock is 2026-03-20 in China: a survey of tomorrow is refused like any other future input.
+    await expect(scoring.recordSurvey(manager, tomorrow)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('in the future'),
+    });
     await expect(
       scoring.recordSurvey(manager, {
         contractId: LIFTS,

@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
+import { dayNumberOf } from '../../calendar/iso-date.ts';
 import type { Actor } from '../../workorders/domain/types.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { monthKeyAt, periodOf, ScoringError } from '../domain/index.ts';
+import { monthKeyAt, ScoringError } from '../domain/index.ts';
 import {
   CommendationInput,
   type CommendationRecord,
@@ -156,8 +157,9 @@ export async function recordSurvey(ctx: StoreContext, actor: Actor, value: unkno
   if (input.returned > input.distributed)
     throw new ScoringError('invalid_input', 'returned: more questionnaires back than were handed out');
   return recordInput(ctx, actor, input.contractId, [], async (tx, stamp) => {
+    // The day it was conducted, at the site: today is fine, tomorrow is not.
     const zone = ctx.zoneOf(ctx.contract(input.contractId));
-    notFuture(periodOf(input.conductedOn.slice(0, 7), zone).startMs, stamp.atMs);
+    notFuture(zone.instantAt(dayNumberOf(input.conductedOn), 0), stamp.atMs);
     const id = await repo.insertSurvey(tx, input, stamp);
     return {
       audit: { kind: 'survey_recorded', body: { id, ...input } },
