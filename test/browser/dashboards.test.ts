@@ -278,12 +278,18 @@ describe('dashboards in a real browser', () => {
     for (const [rating, count] of Object.entries({ excellent: '30', good: '6', fair: '2', poor: '0' }))
       await survey.locator(`input[name=count-${rating}]`).fill(count);
     await survey.locator('textarea[name=comments]').fill('夜间值守需加强');
+    await survey.locator('input[name=evidenceName]').fill('问卷扫描件.pdf');
+    await survey.locator('input[name=evidenceUri]').fill('https://files.example.gov.cn/scoring/survey.pdf');
     await survey.locator('button[data-submit="survey"]').click();
     // 优 and 较好 are the sample scheme's satisfied ratings: 36 of 38 answers.
     const surveyed = page.locator('[data-testid="year-figures"] tr[data-survey]');
     await surveyed.waitFor({ timeout: 10_000 });
     expect(await surveyed.locator('td[data-rate]').textContent()).toContain('94.74%');
     expect(await surveyed.locator('td[data-response-rate]').getAttribute('data-response-rate')).toBe('0.95');
+    // Its evidence opens from the year's figures.
+    const scan = surveyed.locator('td[data-survey-evidence] a');
+    expect(await scan.textContent()).toBe('问卷扫描件.pdf');
+    expect(await scan.getAttribute('href')).toBe('https://files.example.gov.cn/scoring/survey.pdf');
     await screenshot(page, 'scorecard-preview-survey');
 
     await page.getByRole('link', { name: '返回' }).click();

@@ -116,7 +116,10 @@ describe('the annual evaluation (年考评)', () => {
         // 96 %: the 95 % band, 5 % of the year's deposit (12,000,000 fen) = 600,000 fen.
         surveys: [
           survey('s1', '2026-06-15', [70, 26, 4, 0], 96, 100),
-          survey('s2', '2026-12-01', [80, 16, 4, 0], 90, 100),
+          {
+            ...survey('s2', '2026-12-01', [80, 16, 4, 0], 90, 100),
+            attachments: [{ name: '问卷汇总.pdf', uri: 'https://files.example/s2.pdf' }],
+          },
         ],
       }),
     );
@@ -150,6 +153,12 @@ describe('the annual evaluation (年考评)', () => {
       ['s1', 0.96, 0.96, false],
       ['s2', 0.96, 0.9, true],
     ]);
+    // A survey's evidence goes with it; one recorded without any has no attachments at all.
+    expect(evaluation.satisfaction.surveys.map((s) => s.attachments)).toEqual([
+      undefined,
+      [{ name: '问卷汇总.pdf', uri: 'https://files.example/s2.pdf' }],
+    ]);
+    expect('attachments' in (evaluation.satisfaction.surveys[0] ?? {})).toBe(false);
   });
 
   it('puts a failing vendor with an exit warning and two years below its commitment on the risk list', () => {

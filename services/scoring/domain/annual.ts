@@ -243,6 +243,7 @@ export function annualEvaluation(
             distributed: survey.distributed,
             responseRate: Math.round((survey.returned * 10_000) / survey.distributed) / 10_000,
             underAnswered: underAnswered(survey, scheme.satisfaction.minResponseRate),
+            ...(survey.attachments === undefined ? {} : { attachments: survey.attachments }),
           };
         }),
     },

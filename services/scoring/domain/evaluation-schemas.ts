@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { GRADES } from '../../../config/schema/scoring.ts';
 import { SCORE_ITEMS } from './items.ts';
-import { INSPECTION_KINDS } from './records.ts';
+import { Attachment, INSPECTION_KINDS } from './records.ts';
 import { Consequence, ContractRef, PeriodRef, RatePoint, SchemeRef } from './scorecard.ts';
 
 const LabelKey = Type.String({ pattern: '^scoring\\.' });
@@ -136,6 +136,8 @@ export const SurveySummary = Type.Object(
     distributed: Type.Integer(),
     responseRate: Type.Number(),
     underAnswered: Type.Boolean(),
+    /** The survey's evidence (questionnaire scans, the tally), when it was recorded with any. */
+    attachments: Type.Optional(Type.Array(Attachment)),
   },
   { additionalProperties: false },
 );

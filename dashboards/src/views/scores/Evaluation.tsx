@@ -1,6 +1,6 @@
 import type { Consequence, EvaluationReply } from '../../api.ts';
 import { t, tOr } from '../../i18n/i18n.ts';
-import { GradeBadge } from './parts.tsx';
+import { AttachmentLink, GradeBadge } from './parts.tsx';
 import { consequenceDetail, consequenceLabel, formatPercent, formatPoints, formatYuan } from './text.ts';
 
 /**
@@ -73,7 +73,10 @@ export function LevelsTable({ evaluation }: { evaluation: EvaluationReply }) {
   );
 }
 
-/** The year's satisfaction rate and each survey's rate and response rate (flagged when under the minimum). */
+/**
+ * The year's satisfaction rate and each survey's rate, response rate (flagged when under the
+ * minimum) and evidence.
+ */
 export function SurveysTable({ evaluation }: { evaluation: EvaluationReply }) {
   const { year, surveys } = evaluation.satisfaction;
   return (
@@ -95,6 +98,7 @@ export function SurveysTable({ evaluation }: { evaluation: EvaluationReply }) {
                 <th>{t('scores.survey.conductedOn')}</th>
                 <th class="number">{t('scores.annual.satisfactionRate')}</th>
                 <th class="number">{t('scores.annual.responseRate')}</th>
+                <th>{t('scores.annual.surveyEvidence')}</th>
               </tr>
             </thead>
             <tbody>
@@ -109,6 +113,14 @@ export function SurveysTable({ evaluation }: { evaluation: EvaluationReply }) {
                     {survey.underAnswered ? (
                       <small class="notice-inline"> · {t('scores.annual.underAnswered')}</small>
                     ) : null}
+                  </td>
+                  <td data-survey-evidence>
+                    {(survey.attachments ?? []).map((attachment, i) => (
+                      <span key={`${attachment.uri}-${i}`}>
+                        {i > 0 ? ' · ' : null}
+                        <AttachmentLink label={attachment.name} uri={attachment.uri} />
+                      </span>
+                    ))}
                   </td>
                 </tr>
               ))}

@@ -9,16 +9,8 @@ import {
 } from '../../api.ts';
 import { ErrorNote } from '../../components/Badges.tsx';
 import { t, tOr } from '../../i18n/i18n.ts';
-import { AppLink, useSiteTime } from './parts.tsx';
-import {
-  actorName,
-  appealState,
-  evidenceText,
-  formatPoints,
-  itemText,
-  lineDetail,
-  openableUri,
-} from './text.ts';
+import { AppLink, AttachmentLink, useSiteTime } from './parts.tsx';
+import { actorName, appealState, evidenceText, formatPoints, itemText, lineDetail } from './text.ts';
 
 const COLUMNS = 8;
 
@@ -172,20 +164,12 @@ function Evidence({ evidence, records }: { evidence: EvidenceRef; records: Evide
           <AppLink to={`/orders/${encodeURIComponent(evidence.orderId)}`}>{label}</AppLink>
         </li>
       );
-    case 'attachment': {
-      const href = openableUri(evidence.uri);
+    case 'attachment':
       return (
         <li data-evidence="attachment">
-          {href ? (
-            <a href={href} target="_blank" rel="noopener noreferrer">
-              {label}
-            </a>
-          ) : (
-            `${label} (${evidence.uri})`
-          )}
+          <AttachmentLink label={label} uri={evidence.uri} />
         </li>
       );
-    }
     case 'inspection': {
       const record = records?.inspections.find((candidate) => candidate.id === evidence.inspectionId);
       const finding = record?.findings[evidence.finding];

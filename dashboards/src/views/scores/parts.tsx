@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { locale } from '../../i18n/i18n.ts';
 import { useSession } from '../../session.ts';
 import { wallClockAt } from './months.ts';
-import { gradeText } from './text.ts';
+import { gradeText, openableUri } from './text.ts';
 
 /**
  * The time zone months are closed in: the site's. The pages know one site's; a deployment whose
@@ -57,5 +57,20 @@ export function AppLink({ to, children }: { to: string; children: ComponentChild
     >
       {children}
     </a>
+  );
+}
+
+/**
+ * An attachment as evidence: a link that opens in a new tab when it is a web address, else the
+ * label with the reference as written (a file number, a path on the office's share).
+ */
+export function AttachmentLink({ label, uri }: { label: string; uri: string }) {
+  const href = openableUri(uri);
+  return href ? (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {label}
+    </a>
+  ) : (
+    <>{`${label} (${uri})`}</>
   );
 }
