@@ -220,7 +220,8 @@ export class MonthCloseScheduler implements Component {
     let month = window[0] as string;
     try {
       const closed = await store.latestScorecards(window);
-      const anchor = window.findLastIndex((key) => closed.some((card) => card.month === key));
+      const closedMonths = new Set(closed.map((card) => card.month));
+      const anchor = window.findLastIndex((key) => closedMonths.has(key));
       const stillOpen = window.filter((key) =>
         store.contractsInForce(key).some((id) => !closed.some((c) => c.month === key && c.contractId === id)),
       );

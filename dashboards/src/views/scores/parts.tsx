@@ -66,11 +66,10 @@ export function AppLink({ to, children }: { to: string; children: ComponentChild
  */
 export function AttachmentLink({ label, uri }: { label: string; uri: string }) {
   const href = openableUri(uri);
-  return href ? (
+  if (!href) return `${label} (${uri})`;
+  return (
     <a href={href} target="_blank" rel="noopener noreferrer">
       {label}
     </a>
-  ) : (
-    <>{`${label} (${uri})`}</>
   );
 }
