@@ -49,10 +49,11 @@ export class FeedCursor {
     const cursor = await lockCursor(tx.client, this.#consumer);
     const event = await nextIncidentEvent(tx.client, cursor);
     if (!event) return 'idle';
+    // A hole once waited for stays passed: if handling the event after it fails, the retries from
+    // this cursor do not wait for it again.
     if (BigInt(event.eventId) > BigInt(cursor) + 1n && !this.#gapPassed(cursor)) {
       return 'waiting';
     }
-    this.#gap = undefined;
     return event;
   }
 

@@ -250,4 +250,22 @@ describe('work-order dispatcher parking poison events, on a real PostgreSQL', ()
     expect(await ordersOf(later.id)).toHaveLength(1);
     expect(await h.count('work_order_parked_events')).toBe(parkedBefore);
   });
+
+  it('waits for a hole before a poison event once, not again on every retry', async () => {
+    const dispatcher = h.dispatcher({ gapGraceMs: 300 });
+    await dispatcher.drain();
+    // An id a transaction took and never committed, then the poison event after it.
+    await h.db.pool.query(`select nextval(pg_get_serial_sequence('incident_events', 'id'))`);
+    const bad = await h.fire('door-forced-open', 'MB-DOOR-08');
+    await poison(bad.id, '23514');
+    expect(await dispatcher.drain()).toBe(0); // the hole is waited for
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // Attempts 1 and 2 back to back: the hole was passed already, so the second fails at once too.
+    for (const attempt of [1, 2])
+      await expect(dispatcher.drain()).rejects.toMatchObject({ transient: false, attempt });
+    expect(await dispatcher.drain()).toBe(1); // attempt 3 parks it
+    expect((await dispatcher.listParked({ pending: true })).map((event) => event.incidentId)).toContain(
+      bad.id,
+    );
+  });
 });
