@@ -4,6 +4,7 @@ import type { DispatchResult, IncidentEventHandler } from './event-handler.ts';
 import { advanceCursor, type IncidentEventFact, lockCursor, nextIncidentEvent } from './incident-feed.ts';
 import {
   insertParkedEvent,
+  insertRedispatch,
   type ParkedEvent,
   type ParkedEventFilter,
   selectParkedEvent,
@@ -67,8 +68,9 @@ export class EventParking {
   }
 
   /**
-   * Handles a parked event again under the cursor's lock, leaving the cursor where it is, and
-   * returns the event with what was done. `not_found` when this cursor never parked the event.
+   * Handles a parked event again under the cursor's lock, leaving the cursor where it is, records
+   * the re-dispatch (so the event no longer waits, whatever the outcome), and returns the event
+   * with what was done. `not_found` when this cursor never parked the event.
    */
   redispatch(eventId: string): Promise<{ handled: DispatchResult; event: IncidentEventFact }> {
     return this.#options.store.transaction(async (tx) => {
@@ -84,7 +86,15 @@ export class EventParking {
       // after the id before it is this one.
       const fact = await nextIncidentEvent(tx.client, (BigInt(parked.eventId) - 1n).toString());
       if (fact?.eventId !== parked.eventId) throw new Error(`incident event ${parked.eventId} not found`);
-      return { handled: await this.#handler.handle(tx, fact), event: fact };
+      const handled = await this.#handler.handle(tx, fact);
+      await insertRedispatch(tx.client, {
+        consumer: this.#consumer,
+        eventId: fact.eventId,
+        outcome: handled.outcome,
+        orderId: handled.orderId ?? null,
+        atMs: this.#options.clock.nowMs(),
+      });
+      return { handled, event: fact };
     });
   }
 }

@@ -122,6 +122,7 @@ describe('work-order dispatcher parking poison events, on a real PostgreSQL', ()
         attempts: 3,
         parkedAtMs: T0,
         orderId: null,
+        redispatched: null,
       },
     ]);
     expect(await counter('steward_work_order_dispatcher_parked_total')).toBe(1);
@@ -160,10 +161,26 @@ describe('work-order dispatcher parking poison events, on a real PostgreSQL', ()
     expect(await ordersOf(parkedIncidentId)).toHaveLength(1);
     expect(await h.count('work_order_incidents', 'activation_event_id = $1', [parkedEventId])).toBe(1);
 
-    // Still listed (append-only), now with its order; no longer pending.
+    // Still listed (append-only), now with its order and its last re-dispatch; no longer pending.
     expect(await dispatcher.listParked()).toEqual([
-      expect.objectContaining({ eventId: parkedEventId, orderId: first.orderId }),
+      expect.objectContaining({
+        eventId: parkedEventId,
+        orderId: first.orderId,
+        redispatched: { outcome: 'duplicate', atMs: h.clock.nowMs() },
+      }),
     ]);
+    const { rows: redispatches } = await h.db.pool.query<{ outcome: string; order_id: string | null }>(
+      'select outcome, order_id from work_order_parked_redispatches where event_id = $1 order by id',
+      [parkedEventId],
+    );
+    expect(redispatches).toEqual([
+      { outcome: 'created', order_id: first.orderId },
+      { outcome: 'duplicate', order_id: null },
+    ]);
+    // A failed re-dispatch (the first attempt above) recorded nothing: it rolled back.
+    await expect(
+      h.db.pool.query('delete from work_order_parked_redispatches where event_id = $1', [parkedEventId]),
+    ).rejects.toThrow(/append-only/);
     expect(await dispatcher.listParked({ pending: true })).toEqual([]);
     // The cursor is the drain's business only.
     expect(await cursor()).toBe(await lastEventId());
@@ -249,6 +266,27 @@ describe('work-order dispatcher parking poison events, on a real PostgreSQL', ()
     expect(await ordersOf(bad.id)).toHaveLength(1);
     expect(await ordersOf(later.id)).toHaveLength(1);
     expect(await h.count('work_order_parked_events')).toBe(parkedBefore);
+  });
+
+  it('takes an event that opens no episode off the waiting list once re-dispatched', async () => {
+    const dispatcher = h.dispatcher();
+    await h.fire('door-forced-open', 'MB-DOOR-09');
+    await h.clear('door-forced-open', 'MB-DOOR-09');
+    await dispatcher.drain();
+    const { rows } = await h.db.pool.query<{ id: string; incident_id: string }>(
+      `select id, incident_id from incident_events where kind = 'cleared' order by id desc limit 1`,
+    );
+    const cleared = rows[0] as { id: string; incident_id: string };
+    // As a cursor moved back and an older failure would have left it: a parked event no order can come of.
+    await h.db.pool.query(
+      `insert into work_order_parked_events (consumer, event_id, incident_id, event_kind, error_message, attempts, parked_at)
+       values ('dispatcher', $1, $2, 'cleared', 'failed before', 3, now())`,
+      [cleared.id, cleared.incident_id],
+    );
+    expect((await dispatcher.listParked({ pending: true })).map((p) => p.eventId)).toContain(cleared.id);
+    expect(await dispatcher.redispatchParked(cleared.id)).toEqual({ outcome: 'ignored' });
+    // No order links it, yet it waits for nobody any more.
+    expect((await dispatcher.listParked({ pending: true })).map((p) => p.eventId)).not.toContain(cleared.id);
   });
 
   it('waits for a hole before a poison event once, not again on every retry', async () => {

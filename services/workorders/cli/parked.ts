@@ -17,7 +17,9 @@ export async function parkedCommand(
     print(options.all ? 'no parked incident events' : 'no parked incident events waiting');
     return 0;
   }
-  print('event      incident   kind         attempts  parked at                 order     error');
+  print(
+    'event      incident   kind         attempts  parked at                 order     re-dispatched  error',
+  );
   for (const event of parked)
     print(
       [
@@ -27,6 +29,7 @@ export async function parkedCommand(
         String(event.attempts).padEnd(9),
         new Date(event.parkedAtMs).toISOString().padEnd(25),
         (event.orderId ?? '-').padEnd(9),
+        (event.redispatched?.outcome ?? '-').padEnd(14),
         `${event.errorCode ?? '-'}: ${event.errorMessage.slice(0, 160)}`,
       ].join(' '),
     );

@@ -8,7 +8,9 @@ export {
 export { type OrderHistory, selectHistoriesAsOf } from './histories.ts';
 export {
   insertParkedEvent,
+  insertRedispatch,
   type NewParkedEvent,
+  type NewRedispatch,
   type ParkedEvent,
   type ParkedEventFilter,
   selectParkedEvent,

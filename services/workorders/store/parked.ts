@@ -25,12 +25,23 @@ export interface ParkedEvent extends NewParkedEvent {
    * set once it was re-dispatched (or handled by a cursor moved back), null while it waits.
    */
   readonly orderId: string | null;
+  /** The last time a person re-dispatched it, and what that came to; null while it was not. */
+  readonly redispatched: { readonly outcome: string; readonly atMs: number } | null;
+}
+
+/** A re-dispatch of a parked event, as `work_order_parked_redispatches` records it. */
+export interface NewRedispatch {
+  readonly consumer: string;
+  readonly eventId: string;
+  readonly outcome: string;
+  readonly orderId: string | null;
+  readonly atMs: number;
 }
 
 export interface ParkedEventFilter {
   /** One dispatcher's cursor (`work_order_cursors.consumer`); all of them by default. */
   readonly consumer?: string;
-  /** Only events not linked to an order yet (still waiting for a person). */
+  /** Only events still waiting for a person: not linked to an order, and not re-dispatched. */
   readonly pending?: boolean;
   /** Oldest first; default 100, at most 1 000. */
   readonly limit?: number;
@@ -50,11 +61,20 @@ interface ParkedRow {
   attempts: number;
   parked_at: Date;
   order_id: string | null;
+  redispatch_outcome: string | null;
+  redispatched_at: Date | null;
 }
 
 const PARKED_COLUMNS = `p.id, p.consumer, p.event_id, p.incident_id, p.event_kind, p.error_code, p.error_message,
   p.attempts, p.parked_at,
-  (select l.order_id from work_order_incidents l where l.activation_event_id = p.event_id) as order_id`;
+  (select l.order_id from work_order_incidents l where l.activation_event_id = p.event_id) as order_id,
+  r.outcome as redispatch_outcome, r.redispatched_at`;
+
+/** The latest re-dispatch of the parked row's event by its consumer, if any. */
+const LATEST_REDISPATCH = `left join lateral (
+    select r.outcome, r.redispatched_at from work_order_parked_redispatches r
+    where r.consumer = p.consumer and r.event_id = p.event_id order by r.id desc limit 1
+  ) r on true`;
 
 const toParkedEvent = (row: ParkedRow): ParkedEvent => ({
   parkedId: row.id,
@@ -67,6 +87,10 @@ const toParkedEvent = (row: ParkedRow): ParkedEvent => ({
   attempts: row.attempts,
   parkedAtMs: row.parked_at.getTime(),
   orderId: row.order_id,
+  redispatched:
+    row.redispatch_outcome === null || row.redispatched_at === null
+      ? null
+      : { outcome: row.redispatch_outcome, atMs: row.redispatched_at.getTime() },
 });
 
 export async function insertParkedEvent(db: Queryable, parked: NewParkedEvent): Promise<string> {
@@ -95,9 +119,10 @@ export async function selectParkedEvents(
   filter: ParkedEventFilter = {},
 ): Promise<ParkedEvent[]> {
   const { rows } = await db.query<ParkedRow>(
-    `select ${PARKED_COLUMNS} from work_order_parked_events p
+    `select ${PARKED_COLUMNS} from work_order_parked_events p ${LATEST_REDISPATCH}
      where ($1::text is null or p.consumer = $1)
-       and (not $2 or not exists (select 1 from work_order_incidents l where l.activation_event_id = p.event_id))
+       and (not $2 or (r.outcome is null
+         and not exists (select 1 from work_order_incidents l where l.activation_event_id = p.event_id)))
      order by p.id limit $3`,
     [filter.consumer ?? null, filter.pending ?? false, Math.max(1, Math.min(filter.limit ?? 100, 1_000))],
   );
@@ -113,9 +138,24 @@ export async function selectParkedEvent(
   // Event ids are bigints like order ids: anything else was never parked.
   if (!isOrderId(eventId)) return undefined;
   const { rows } = await db.query<ParkedRow>(
-    `select ${PARKED_COLUMNS} from work_order_parked_events p
+    `select ${PARKED_COLUMNS} from work_order_parked_events p ${LATEST_REDISPATCH}
      where p.consumer = $1 and p.event_id = $2 order by p.id desc limit 1`,
     [consumer, eventId],
   );
   return rows[0] ? toParkedEvent(rows[0]) : undefined;
+}
+
+/** Records that a person re-dispatched a parked event (in the re-dispatch's transaction). */
+export async function insertRedispatch(db: Queryable, redispatch: NewRedispatch): Promise<void> {
+  await db.query(
+    `insert into work_order_parked_redispatches (consumer, event_id, outcome, order_id, redispatched_at)
+     values ($1, $2, $3, $4, $5)`,
+    [
+      redispatch.consumer,
+      redispatch.eventId,
+      redispatch.outcome,
+      redispatch.orderId,
+      new Date(redispatch.atMs),
+    ],
+  );
 }
