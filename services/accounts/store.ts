@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { Value } from 'typebox/value';
 import type { Clock } from '../runtime/clock.ts';
-import type { SqlPool } from '../runtime/connections/postgres.ts';
+import { inTransaction, type SqlPool } from '../runtime/connections/postgres.ts';
 import { AccountError } from './errors.ts';
 import { activeLockUntil, afterFailure, DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout.ts';
 import {
@@ -358,19 +358,8 @@ export class AccountStore implements Authenticator {
     );
   }
 
-  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('begin');
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 }
 

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { Value } from 'typebox/value';
 import { LocalizedText, SERVICE_CATEGORIES, SEVERITIES } from '../../config/schema/common.ts';
 import type { Clock } from '../runtime/clock.ts';
-import type { SqlPool } from '../runtime/connections/postgres.ts';
+import { inTransaction, type SqlPool } from '../runtime/connections/postgres.ts';
 import { IncidentError } from './errors.ts';
 import type { ChangePublisher, IncidentChange } from './publisher.ts';
 import {
@@ -313,27 +313,18 @@ export class IncidentStore {
     return incident;
   }
 
-  async #transaction<T extends { changes: readonly IncidentChange[] }>(
+  #transaction<T extends { changes: readonly IncidentChange[] }>(
     ruleId: string,
     equipmentId: string,
     work: (client: PoolClient, now: Date) => Promise<T>,
   ): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('begin');
+    return inTransaction(this.#pool, async (client) => {
       // Serialises every writer of this (rule, equipment) until commit, including the case where
       // no row exists yet and `for update` would have nothing to lock. A hash collision between
       // two pairs only makes them wait for each other.
       await client.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', [ruleId, equipmentId]);
-      const result = await work(client, this.#clock.now());
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return work(client, this.#clock.now());
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { SiteModel } from '../../config/load/model.ts';
-import type { SqlPool } from '../runtime/connections/postgres.ts';
+import { inTransaction, type SqlPool } from '../runtime/connections/postgres.ts';
 
 export interface SyncSummary {
   readonly revision: string;
@@ -23,9 +23,7 @@ const SYNC_LOCK = 7_304_212;
  * Upserts what is configured, marks what is no longer configured as retired, deletes nothing.
  */
 export async function syncRegistry(pool: SqlPool, model: SiteModel): Promise<SyncSummary> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     await client.query('select pg_advisory_xact_lock($1)', [SYNC_LOCK]);
     const rows = registryRows(model);
     for (const table of TABLES) {
@@ -57,14 +55,8 @@ export async function syncRegistry(pool: SqlPool, model: SiteModel): Promise<Syn
       'insert into registry_revisions (revision, summary) values ($1, $2) on conflict (revision) do nothing',
       [model.revision, JSON.stringify(summary)],
     );
-    await client.query('commit');
     return { revision: model.revision, ...summary, newRevision: inserted.rowCount === 1 };
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 type Row = Record<string, unknown>;

@@ -6,6 +6,29 @@ import type { Logger } from '../logger.ts';
 
 export type SqlPool = pg.Pool;
 
+/**
+ * Runs `work` in one transaction on a client of the pool: begin, work, commit; on any error a
+ * rollback (its own failure ignored: the connection may be what failed) and the error rethrown
+ * as it was. The client goes back to the pool either way.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** The process's PostgreSQL pool. start() waits, bounded, for the server to accept connections. */
 export class PostgresConnection implements Component, HealthCheck {
   readonly name = 'postgres';

@@ -4,7 +4,7 @@ import type { Contract } from '../../../config/schema/contracts.ts';
 import type { ScoringScheme } from '../../../config/schema/scoring.ts';
 import { SiteZone } from '../../calendar/site-zone.ts';
 import type { Clock } from '../../runtime/clock.ts';
-import type { SqlPool } from '../../runtime/connections/postgres.ts';
+import { inTransaction, type SqlPool } from '../../runtime/connections/postgres.ts';
 import { SiteCalendars } from '../../workorders/calendars.ts';
 import type { Actor } from '../../workorders/domain/types.ts';
 import type { OrderHistory } from '../../workorders/store/histories.ts';
@@ -57,17 +57,10 @@ export class StoreContext {
   }
 
   async transaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
     try {
-      await client.query('begin');
-      const result = await work(client);
-      await client.query('commit');
-      return result;
+      return await inTransaction(this.pool, work);
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
       throw storeErrorOf(error);
-    } finally {
-      client.release();
     }
   }
 

@@ -1,6 +1,6 @@
 import type { ServiceCategory, Severity } from '../../../config/schema/common.ts';
 import type { Clock } from '../../runtime/clock.ts';
-import type { SqlPool } from '../../runtime/connections/postgres.ts';
+import { inTransaction, type SqlPool } from '../../runtime/connections/postgres.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { CalendarFor } from '../calendars.ts';
 import type { WorkOrderChangeSink } from '../changes.ts';
@@ -125,22 +125,20 @@ export class WorkOrderStore {
    * logged by the sink, never thrown).
    */
   async transaction<T>(work: (tx: WorkOrderTransaction) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    const tx = new WorkOrderTransaction(client, {
-      calendarFor: this.#calendarFor,
-      nowMs: () => this.#clock.nowMs(),
-    });
+    let open: WorkOrderTransaction | undefined;
     let result: T;
     try {
-      await client.query('begin');
-      result = await work(tx);
-      await client.query('commit');
+      result = await inTransaction(this.#pool, (client) => {
+        open = new WorkOrderTransaction(client, {
+          calendarFor: this.#calendarFor,
+          nowMs: () => this.#clock.nowMs(),
+        });
+        return work(open);
+      });
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
       throw storeErrorOf(error);
-    } finally {
-      client.release();
     }
+    const tx = open as WorkOrderTransaction;
     this.#metrics?.count(tx.changes, tx.createdRoutes);
     for (const breach of tx.breaches) this.#metrics?.breaches.inc({ target: breach.target });
     if (this.#changes && tx.changes.length > 0) {
