@@ -1,22 +1,16 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './config-fixture.ts';
+import { type CommandRun, runCommand } from './run-command.ts';
+
+/** The longest a bench smoke run may take before it is killed (its test's own timeout is shorter). */
+const BENCH_TIMEOUT_MS = 15 * 60_000;
 
 /** Runs `npm run bench -- <args>` (test/bench/run.ts) as a child process and collects its output. */
-export function runBench(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'test', 'bench', 'run.ts'), ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+export function runBench(args: readonly string[]): Promise<CommandRun> {
+  return runCommand(
+    process.execPath,
+    [path.join(repoRoot, 'test', 'bench', 'run.ts'), ...args],
+    BENCH_TIMEOUT_MS,
+    repoRoot,
+  );
 }

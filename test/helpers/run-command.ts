@@ -7,14 +7,18 @@ export interface CommandRun {
   readonly stderr: string;
 }
 
-/** Runs a command with no input, collecting its output; killed with SIGKILL after `timeoutMs`. */
+/** Runs a command with no input (in `cwd`, default this process's), collecting its output; killed with SIGKILL after `timeoutMs`. */
 export function runCommand(
   command: string,
   args: readonly string[],
   timeoutMs = 10_000,
+  cwd?: string,
 ): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd === undefined ? {} : { cwd }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
